@@ -1,0 +1,223 @@
+import got, { type Got, HTTPError, ParseError, RequestError, type Response, TimeoutError } from "got";
+import type { ClientConfig } from "../config.js";
+import { ForeignOriginError, NetworkError, ResponseShapeError, TwilioApiError } from "../errors.js";
+import { VERSION } from "../version.js";
+
+/** One line of `--verbose`: never the Authorization header, never a body. */
+export interface RequestLog {
+  method: string;
+  path: string;
+  status: number | string;
+  ms: number;
+  retries: number;
+}
+
+export interface ClientHooks {
+  onRequest?(log: RequestLog): void;
+  /** Called before each retry; `status` is the HTTP status, or the network error code. */
+  onRetry?(status: number | string): void;
+}
+
+export interface ApiClient {
+  readonly accountSid: string;
+  readonly proxyOrigin: string;
+  readonly apiOrigin: string;
+  getJson<T>(url: string): Promise<T>;
+  delete(url: string): Promise<void>;
+}
+
+/** Retry-After is honoured, but never past this: a cron job must not sleep for an hour. */
+const RETRY_AFTER_CAP_MS = 20_000;
+const BACKOFF_CAP_MS = 10_000;
+/**
+ * 20429 (HTTP 429) means the request was never processed and is always safe to retry
+ * (https://www.twilio.com/docs/errors/20429); a burst of them is normal at the account's concurrency
+ * limit, so they get a larger budget than server errors and network failures.
+ */
+const RETRIES_ON_429 = 12;
+const RETRIES_OTHERWISE = 5;
+
+/**
+ * Exponential backoff with full jitter (AWS architecture blog, "Exponential Backoff And Jitter"):
+ * got's built-in delay adds only a little noise, which makes concurrent workers retry in lockstep.
+ */
+export function retryDelay(
+  attemptCount: number,
+  status: number | undefined,
+  retryAfterMs: number | undefined,
+): number {
+  const is429 = status === 429;
+  if (attemptCount > (is429 ? RETRIES_ON_429 : RETRIES_OTHERWISE)) return 0;
+  if (retryAfterMs !== undefined && retryAfterMs > 0) {
+    return Math.min(retryAfterMs, RETRY_AFTER_CAP_MS) + Math.random() * 100;
+  }
+  const base = is429 ? 50 : 200;
+  const ceiling = Math.min(BACKOFF_CAP_MS, base * 2 ** (attemptCount - 1));
+  return 1 + Math.random() * ceiling;
+}
+
+export function createApiClient(config: ClientConfig, hooks: ClientHooks = {}): ApiClient {
+  const { credentials } = config;
+  const allowedOrigins = new Set([config.proxyOrigin, config.apiOrigin]);
+  const authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
+
+  const http: Got = got.extend({
+    headers: { "user-agent": `proxy-ix/${VERSION}`, accept: "application/json" },
+    timeout: { request: config.timeoutMs },
+    followRedirect: false,
+    throwHttpErrors: true,
+    retry: {
+      limit: RETRIES_ON_429,
+      methods: ["GET", "DELETE"],
+      statusCodes: [429, 500, 502, 503, 504],
+      maxRetryAfter: Number.MAX_SAFE_INTEGER,
+      enforceRetryRules: true,
+      calculateDelay: ({ attemptCount, error, retryAfter }) =>
+        retryDelay(attemptCount, error.response?.statusCode, retryAfter),
+    },
+    hooks: {
+      beforeRetry: [
+        (error) => {
+          const status = error.response?.statusCode ?? error.code;
+          hooks.onRetry?.(status);
+          if (!error.response) {
+            const started = Number(error.options.context.startedAt ?? Date.now());
+            hooks.onRequest?.({
+              method: error.options.method,
+              path: pathOf(error.options.url),
+              status: error.code,
+              ms: Date.now() - started,
+              retries: error.request?.retryCount ?? 0,
+            });
+          }
+        },
+      ],
+      beforeRequest: [
+        (options) => {
+          options.context.startedAt = Date.now();
+        },
+      ],
+      afterResponse: [
+        (response: Response) => {
+          hooks.onRequest?.({
+            method: response.request.options.method,
+            path: pathOf(response.request.options.url),
+            status: response.statusCode,
+            ms: Date.now() - Number(response.request.options.context.startedAt ?? Date.now()),
+            retries: response.retryCount,
+          });
+          return response;
+        },
+      ],
+    },
+  });
+
+  function checkOrigin(url: string): URL {
+    const parsed = new URL(url);
+    if (!allowedOrigins.has(parsed.origin)) {
+      throw new ForeignOriginError(
+        `refusing to send credentials to ${parsed.origin}: it is not one of the configured Twilio hosts (${[...allowedOrigins].join(", ")})`,
+      );
+    }
+    return parsed;
+  }
+
+  return {
+    accountSid: credentials.accountSid,
+    proxyOrigin: config.proxyOrigin,
+    apiOrigin: config.apiOrigin,
+    async getJson<T>(url: string): Promise<T> {
+      const target = checkOrigin(url);
+      try {
+        return await http.get(target, { headers: { authorization }, responseType: "json" }).json<T>();
+      } catch (error) {
+        throw translate(error, "GET", target);
+      }
+    },
+    async delete(url: string): Promise<void> {
+      const target = checkOrigin(url);
+      try {
+        await http.delete(target, { headers: { authorization } });
+      } catch (error) {
+        throw translate(error, "DELETE", target);
+      }
+    },
+  };
+}
+
+function pathOf(url: URL | string | undefined): string {
+  if (!url) return "?";
+  const parsed = typeof url === "string" ? new URL(url) : url;
+  return `${parsed.pathname}${parsed.search}`;
+}
+
+/** Turns got's errors into ours: Twilio's error body when there is one, one clear line otherwise. */
+export function translate(error: unknown, method: string, url: URL): Error {
+  const request = `${method} ${url.pathname}`;
+  if (error instanceof HTTPError) {
+    const { statusCode } = error.response;
+    const body = twilioErrorBody(error.response.body);
+    if (body) {
+      return new TwilioApiError(
+        {
+          status: statusCode,
+          code: body.code,
+          message: body.message,
+          moreInfo: body.more_info ?? null,
+          request,
+        },
+        { cause: error },
+      );
+    }
+    const type = String(error.response.headers["content-type"] ?? "no content type").split(";")[0];
+    return new TwilioApiError(
+      {
+        status: statusCode,
+        code: null,
+        message: `unexpected response (${type}, not a Twilio error)`,
+        moreInfo: null,
+        request,
+      },
+      { cause: error },
+    );
+  }
+  if (error instanceof ParseError) {
+    return new ResponseShapeError(
+      `${request}: the response is not valid JSON (truncated or not from Twilio)`,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (error instanceof TimeoutError) {
+    return new NetworkError(`${request}: no response in time (${error.message}), after retries`, {
+      cause: error,
+    });
+  }
+  if (error instanceof RequestError) {
+    return new NetworkError(`${request}: ${error.code}: ${error.message}`, { cause: error });
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function twilioErrorBody(raw: unknown): { code: number; message: string; more_info?: string } | null {
+  let body = raw;
+  if (typeof raw === "string" || Buffer.isBuffer(raw)) {
+    try {
+      body = JSON.parse(raw.toString());
+    } catch {
+      return null;
+    }
+  }
+  if (body && typeof body === "object") {
+    const candidate = body as Record<string, unknown>;
+    if (typeof candidate.code === "number" && typeof candidate.message === "string") {
+      return {
+        code: candidate.code,
+        message: candidate.message,
+        ...(typeof candidate.more_info === "string" ? { more_info: candidate.more_info } : {}),
+      };
+    }
+  }
+  return null;
+}

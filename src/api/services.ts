@@ -1,0 +1,13 @@
+import type { ApiClient } from "./client.js";
+import { paginate } from "./paginate.js";
+import type { Service } from "./types.js";
+
+export async function* listServices(client: ApiClient): AsyncGenerator<Service> {
+  for await (const page of paginate<Service>(
+    client,
+    `${client.proxyOrigin}/v1/Services?PageSize=1000`,
+    "services",
+  )) {
+    yield* page.items;
+  }
+}

@@ -1,0 +1,117 @@
+import { Command, CommanderError, Option } from "commander";
+import { fetchCommand } from "./commands/fetch.js";
+import { listCommand } from "./commands/list.js";
+import { integerArg, sidArg } from "./commands/parsers.js";
+import { sessionsCommand } from "./commands/sessions.js";
+import type { GlobalFlags } from "./config.js";
+import { describeError, ExitCode, exitCodeFor } from "./errors.js";
+import { BrokenPipeError, createIO, type IOOptions, type IOStreams } from "./io.js";
+import { VERSION } from "./version.js";
+
+export interface MainOptions extends IOOptions {
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Runs proxy-ix and resolves to its exit code; never calls process.exit. The one place where any error
+ * becomes a one-line message and an exit code (stack traces only with --verbose).
+ */
+export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
+  const env = options.env ?? process.env;
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  let io: IOStreams | undefined;
+  const program = buildProgram({
+    env,
+    io: () => {
+      io ??= createIO({
+        ...options,
+        env,
+        noColor: program.opts<GlobalFlags>().color === false,
+        quiet: program.opts<GlobalFlags>().quiet,
+      });
+      return io;
+    },
+  });
+  program.configureOutput({
+    writeOut: (text) => stdout.write(text),
+    writeErr: (text) => stderr.write(text),
+  });
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return ExitCode.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.code === "commander.helpDisplayed" ||
+        error.code === "commander.version" ||
+        error.code === "commander.help"
+      ) {
+        return ExitCode.ok;
+      }
+      return ExitCode.usage;
+    }
+    if (error instanceof BrokenPipeError) return ExitCode.ok;
+    const code = exitCodeFor(error);
+    if (error instanceof Error && error.name === "SilentExit") return code;
+    stderr.write(`proxy-ix: ${describeError(error)}\n`);
+    if (program.opts<GlobalFlags>().verbose && error instanceof Error) stderr.write(`${stackOf(error)}\n`);
+    return code;
+  }
+}
+
+function buildProgram(context: Parameters<typeof listCommand>[0]): Command {
+  const program = new Command("proxy-ix")
+    .description(
+      "Audit and clean up Twilio Proxy Interactions, and the Messages and Calls behind them.\n" +
+        "Credentials come from TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN or TWILIO_API_KEY + TWILIO_API_SECRET.",
+    )
+    .version(VERSION, "-V, --version", "print the version")
+    .helpOption("-h, --help", "show help")
+    .addOption(
+      new Option("--account-sid <AC…>", "Account SID (else TWILIO_ACCOUNT_SID)").argParser(sidArg("account")),
+    )
+    .addOption(
+      new Option(
+        "--api-key <SK…>",
+        "API Key SID (else TWILIO_API_KEY); its secret only from TWILIO_API_SECRET",
+      ).argParser(sidArg("apiKey")),
+    )
+    .addOption(new Option("--region <region>", "Twilio region, e.g. ie1 (else TWILIO_REGION)"))
+    .addOption(new Option("--edge <edge>", "Twilio edge, e.g. dublin (else TWILIO_EDGE)"))
+    .addOption(
+      new Option(
+        "--base-url <url>",
+        "one origin for all API calls, e.g. the emulator (else PROXY_IX_BASE_URL)",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--service <KS…>",
+        "Proxy Service SID (else PROXY_IX_SERVICE_SID; found when omitted)",
+      ).argParser(sidArg("service")),
+    )
+    .addOption(
+      new Option("--timeout <ms>", "per-request timeout in milliseconds").argParser(integerArg(1, 600_000)),
+    )
+    .option("--verbose", "log every HTTP request on stderr; stack traces on errors")
+    .option("-q, --quiet", "no progress or notes on stderr")
+    .option("--no-color", "no colour (also NO_COLOR)")
+    .exitOverride()
+    .showSuggestionAfterError()
+    .addCommand(sessionsCommand(context))
+    .addCommand(listCommand(context))
+    .addCommand(fetchCommand(context));
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+function stackOf(error: Error): string {
+  const parts = [error.stack ?? String(error)];
+  let cause = error.cause;
+  while (cause instanceof Error) {
+    parts.push(`Caused by: ${cause.stack ?? String(cause)}`);
+    cause = cause.cause;
+  }
+  return parts.join("\n");
+}

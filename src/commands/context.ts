@@ -1,0 +1,43 @@
+import type { Command } from "commander";
+import type { ApiClient, ClientHooks } from "../api/client.js";
+import { type ClientConfig, type GlobalFlags, resolveConfig } from "../config.js";
+import type { IOStreams } from "../io.js";
+
+/** What every command gets from `cli.ts`: the streams and the environment (tests pass their own). */
+export interface CliContext {
+  io(): IOStreams;
+  env: NodeJS.ProcessEnv;
+}
+
+export function globalsOf(command: Command): GlobalFlags {
+  return command.optsWithGlobals<GlobalFlags>();
+}
+
+export interface Connection {
+  client: ApiClient;
+  config: ClientConfig;
+}
+
+/**
+ * Resolves credentials and hosts (a usage error when they are missing, before anything is sent) and
+ * builds the HTTP client. got is imported here, not at start-up, so `--help` and `--version` stay fast.
+ */
+export async function connect(
+  context: CliContext,
+  globals: GlobalFlags,
+  hooks: Omit<ClientHooks, "onRequest"> = {},
+): Promise<Connection> {
+  const config = resolveConfig(globals, context.env);
+  const io = context.io();
+  const { createApiClient } = await import("../api/client.js");
+  const client = createApiClient(config, {
+    ...hooks,
+    onRequest: globals.verbose
+      ? (log) =>
+          io.err(
+            `${log.method} ${log.path} ${log.status} ${log.ms}ms${log.retries > 0 ? ` retry ${log.retries}` : ""}`,
+          )
+      : undefined,
+  });
+  return { client, config };
+}

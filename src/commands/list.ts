@@ -1,0 +1,68 @@
+import { Command } from "commander";
+import type { Interaction } from "../api/types.js";
+import { DEFAULT_INTERACTION_COLUMNS, INTERACTION_COLUMNS } from "../render/interaction-columns.js";
+import { createWriter } from "../render/writers.js";
+import { resolveServiceSid, type Selection, selectInteractions } from "../scope.js";
+import { type CliContext, connect, globalsOf } from "./context.js";
+import { addOutputOptions, chooseColumns, outputFormat, type RawOutput } from "./output-options.js";
+import { addSelectionOptions, parseSelection } from "./selection-options.js";
+
+export function listCommand(context: CliContext): Command {
+  const command = new Command("list")
+    .description("List the Interactions of one or more Sessions, filtered client-side")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ proxy-ix list --session KC0123…
+  $ proxy-ix list --all-sessions --session-status closed --until 30d --json
+  $ proxy-ix list --session KC0123… --type message --columns sid,date_created,data`,
+    );
+  addSelectionOptions(command);
+  addOutputOptions(
+    command,
+    `columns for table/TSV output (default ${DEFAULT_INTERACTION_COLUMNS.join(",")}; any Interaction field, e.g. data)`,
+  );
+  return command.action(async (raw: Parameters<typeof parseSelection>[0] & RawOutput, cmd: Command) => {
+    const io = context.io();
+    const selection = parseSelection(raw);
+    const format = outputFormat(raw, io);
+    const columns = chooseColumns(raw, INTERACTION_COLUMNS, DEFAULT_INTERACTION_COLUMNS);
+    const globals = globalsOf(cmd);
+    const { client, config } = await connect(context, globals);
+    await runList(
+      { context, selection, format, columns, quiet: globals.quiet === true },
+      client,
+      config.serviceSid,
+    );
+  });
+}
+
+interface ListOptions {
+  context: CliContext;
+  selection: Selection;
+  format: ReturnType<typeof outputFormat>;
+  columns: ReturnType<typeof chooseColumns<Interaction>>;
+  quiet: boolean;
+}
+
+async function runList(
+  options: ListOptions,
+  client: Parameters<typeof resolveServiceSid>[0],
+  serviceSid: string | undefined,
+): Promise<void> {
+  const io = options.context.io();
+  const service = await resolveServiceSid(client, serviceSid, options.selection.sessionSids);
+  const stream = selectInteractions(client, service, options.selection);
+  const writer = createWriter(io, {
+    format: options.format,
+    columns: options.columns,
+    emptyMessage: "No Interactions match.",
+  });
+  for await (const interaction of stream.interactions) await writer.write(interaction);
+  const count = await writer.end();
+  if (stream.truncation !== "none" && io.isStderrTTY && !options.quiet) {
+    const more = stream.truncation === "more" ? "more match" : "there may be more";
+    io.err(`Showing the first ${count} Interactions (--limit ${options.selection.limit}); ${more}.`);
+  }
+}

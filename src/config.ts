@@ -1,0 +1,156 @@
+import { UsageError } from "./errors.js";
+import { parseSid } from "./sids.js";
+
+/** Options every subcommand accepts, before or after the subcommand name. */
+export interface GlobalFlags {
+  accountSid?: string;
+  apiKey?: string;
+  region?: string;
+  edge?: string;
+  baseUrl?: string;
+  service?: string;
+  timeout?: number;
+  verbose?: boolean;
+  quiet?: boolean;
+  color?: boolean;
+}
+
+export interface Credentials {
+  accountSid: string;
+  /** The Basic-auth user: the Account SID, or an API Key SID. */
+  username: string;
+  /** The Auth Token or API Key secret. Only ever sent in the Authorization header; never printed. */
+  password: string;
+  kind: "auth-token" | "api-key";
+}
+
+export interface ClientConfig {
+  credentials: Credentials;
+  proxyOrigin: string;
+  apiOrigin: string;
+  timeoutMs: number;
+  serviceSid: string | undefined;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+const REGION_OR_EDGE = /^[a-z0-9-]{1,32}$/;
+
+/**
+ * Credentials as twilio-cli reads them: TWILIO_ACCOUNT_SID with TWILIO_API_KEY + TWILIO_API_SECRET
+ * (preferred when both are set) or TWILIO_AUTH_TOKEN. Secrets come only from the environment: a flag
+ * would show in `ps`.
+ */
+export function resolveCredentials(flags: GlobalFlags, env: NodeJS.ProcessEnv): Credentials {
+  const accountSidRaw = flags.accountSid ?? nonEmpty(env.TWILIO_ACCOUNT_SID);
+  const apiKeyRaw = flags.apiKey ?? nonEmpty(env.TWILIO_API_KEY);
+  const apiSecret = nonEmpty(env.TWILIO_API_SECRET);
+  const authToken = nonEmpty(env.TWILIO_AUTH_TOKEN);
+  if (!accountSidRaw) {
+    throw new UsageError(
+      "missing credentials: set TWILIO_ACCOUNT_SID and either TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET",
+    );
+  }
+  const accountSid = parseSid(
+    accountSidRaw,
+    "account",
+    flags.accountSid ? "--account-sid" : "TWILIO_ACCOUNT_SID",
+  );
+  if (apiKeyRaw && apiSecret) {
+    const apiKey = parseSid(apiKeyRaw, "apiKey", flags.apiKey ? "--api-key" : "TWILIO_API_KEY");
+    return { accountSid, username: apiKey, password: apiSecret, kind: "api-key" };
+  }
+  if (apiKeyRaw && !authToken) {
+    throw new UsageError("missing credentials: an API Key needs its secret in TWILIO_API_SECRET");
+  }
+  if (apiSecret && !apiKeyRaw && !authToken) {
+    throw new UsageError("missing credentials: TWILIO_API_SECRET is set but TWILIO_API_KEY is not");
+  }
+  if (!authToken) {
+    throw new UsageError(
+      "missing credentials: set TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET, next to TWILIO_ACCOUNT_SID",
+    );
+  }
+  return { accountSid, username: accountSid, password: authToken, kind: "auth-token" };
+}
+
+/**
+ * Hosts the way Twilio's SDKs build them: `{product}.{edge}.{region}.twilio.com`; an edge without a
+ * region implies region us1, a region alone gives `{product}.{region}.twilio.com`.
+ */
+export function twilioHost(product: "proxy" | "api", region?: string, edge?: string): string {
+  const effectiveRegion = region ?? (edge ? "us1" : undefined);
+  return [product, edge, effectiveRegion, "twilio.com"].filter(Boolean).join(".");
+}
+
+/** `--base-url`: one origin serving both Proxy v1 and API v2010 paths (the emulator). */
+export function parseBaseUrl(value: string, source: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${source}: '${value}' is not a URL (expected e.g. http://127.0.0.1:4010)`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new UsageError(
+      `${source}: '${url.protocol}' is not supported; use https:// (or http:// on loopback)`,
+    );
+  }
+  if (url.username || url.password) {
+    throw new UsageError(`${source}: credentials do not belong in the URL; use the TWILIO_* variables`);
+  }
+  if (url.pathname !== "/" || url.search || url.hash) {
+    throw new UsageError(`${source}: give only an origin such as http://127.0.0.1:4010, without a path`);
+  }
+  if (url.protocol === "http:" && !isLoopback(url.hostname)) {
+    throw new UsageError(`${source}: plain http is allowed only for loopback hosts; use https://${url.host}`);
+  }
+  return url.origin;
+}
+
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "");
+  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+export function resolveOrigins(
+  flags: GlobalFlags,
+  env: NodeJS.ProcessEnv,
+): { proxyOrigin: string; apiOrigin: string } {
+  const baseUrl = flags.baseUrl ?? nonEmpty(env.PROXY_IX_BASE_URL);
+  if (baseUrl) {
+    const origin = parseBaseUrl(baseUrl, flags.baseUrl ? "--base-url" : "PROXY_IX_BASE_URL");
+    return { proxyOrigin: origin, apiOrigin: origin };
+  }
+  const region = flags.region ?? nonEmpty(env.TWILIO_REGION);
+  const edge = flags.edge ?? nonEmpty(env.TWILIO_EDGE);
+  for (const [name, value] of [
+    ["region", region],
+    ["edge", edge],
+  ] as const) {
+    if (value !== undefined && !REGION_OR_EDGE.test(value)) {
+      throw new UsageError(
+        `--${name}: '${value}' is not a Twilio ${name} name (e.g. us1, ie1 / ashburn, dublin)`,
+      );
+    }
+  }
+  return {
+    proxyOrigin: `https://${twilioHost("proxy", region, edge)}`,
+    apiOrigin: `https://${twilioHost("api", region, edge)}`,
+  };
+}
+
+export function resolveConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv): ClientConfig {
+  const origins = resolveOrigins(flags, env);
+  const serviceRaw = flags.service ?? nonEmpty(env.PROXY_IX_SERVICE_SID);
+  const serviceSid =
+    serviceRaw === undefined
+      ? undefined
+      : parseSid(serviceRaw, "service", flags.service ? "--service" : "PROXY_IX_SERVICE_SID");
+  const credentials = resolveCredentials(flags, env);
+  return { credentials, ...origins, timeoutMs: flags.timeout ?? DEFAULT_TIMEOUT_MS, serviceSid };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}

@@ -1,0 +1,102 @@
+/**
+ * The error kinds proxy-ix can end with, and the one place that maps them to exit codes
+ * (documented in docs/exit-codes.md). Like gh's `cmdutil` errors: commands throw, `cli.ts` catches once.
+ */
+
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  auth: 3,
+  notFound: 4,
+  interrupted: 130,
+} as const;
+
+/** Bad flags, SIDs, dates, credentials: detected before anything is sent. Exit 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** Twilio answered with an error body ({code, message, more_info, status}) or an unexpected HTTP status. */
+export class TwilioApiError extends Error {
+  override name = "TwilioApiError";
+  readonly status: number;
+  readonly code: number | null;
+  readonly moreInfo: string | null;
+  /** Method and path of the request, never its credentials. */
+  readonly request: string;
+
+  constructor(
+    init: { status: number; code: number | null; message: string; moreInfo: string | null; request: string },
+    options?: ErrorOptions,
+  ) {
+    super(init.message, options);
+    this.status = init.status;
+    this.code = init.code;
+    this.moreInfo = init.moreInfo;
+    this.request = init.request;
+  }
+}
+
+/** The server answered something that is not what the Twilio API documents (HTML, bad JSON, wrong shape). */
+export class ResponseShapeError extends Error {
+  override name = "ResponseShapeError";
+}
+
+/** The Service, Session or Interaction asked for does not exist (found out without a 404 of our own). Exit 4. */
+export class NotFoundError extends Error {
+  override name = "NotFoundError";
+}
+
+/** A URL on an origin we were not configured for: refused so credentials never leave the configured hosts. */
+export class ForeignOriginError extends Error {
+  override name = "ForeignOriginError";
+}
+
+/** The network failed after retries (timeouts, resets, refused connections). */
+export class NetworkError extends Error {
+  override name = "NetworkError";
+}
+
+/** The user pressed Ctrl-C. */
+export class InterruptedError extends Error {
+  override name = "InterruptedError";
+}
+
+/** A command that already reported its own outcome and only needs to set the exit code (e.g. purge with failures). */
+export class SilentExit extends Error {
+  override name = "SilentExit";
+  readonly exitCode: number;
+  constructor(exitCode: number) {
+    super(`exit ${exitCode}`);
+    this.exitCode = exitCode;
+  }
+}
+
+export function exitCodeFor(err: unknown): number {
+  if (err instanceof SilentExit) return err.exitCode;
+  if (err instanceof UsageError) return ExitCode.usage;
+  if (err instanceof InterruptedError) return ExitCode.interrupted;
+  if (err instanceof NotFoundError) return ExitCode.notFound;
+  if (err instanceof TwilioApiError) {
+    if (err.status === 401 || err.status === 403)
+      return err.code === 80615 ? ExitCode.failure : ExitCode.auth;
+    if (err.status === 404) return ExitCode.notFound;
+  }
+  return ExitCode.failure;
+}
+
+/** One line for a human: what failed, Twilio's code and its more_info link. */
+export function describeError(err: unknown): string {
+  if (err instanceof TwilioApiError) {
+    const code = err.code === null ? `HTTP ${err.status}` : `Twilio error ${err.code} (HTTP ${err.status})`;
+    const more = err.moreInfo ? ` — see ${err.moreInfo}` : "";
+    return `${err.request}: ${code}: ${oneLine(err.message)}${more}`;
+  }
+  if (err instanceof Error) return oneLine(err.message);
+  return oneLine(String(err));
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}

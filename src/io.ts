@@ -1,0 +1,120 @@
+import type { Readable, Writable } from "node:stream";
+import { Chalk, type ChalkInstance } from "chalk";
+
+/**
+ * The streams object (gh's IOStreams): owns stdout/stderr/stdin, knows which is a terminal, and decides
+ * colour, prompts and spinners. Data goes to stdout, everything else to stderr.
+ *
+ * PROXY_IX_FORCE_TTY=1 makes proxy-ix behave as on a terminal although it is piped; the end-to-end
+ * tests use it to check terminal output without a pseudo-terminal.
+ */
+export interface Spinner {
+  text: string;
+  stop(): void;
+}
+
+export interface IOStreams {
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  readonly stdin: Readable;
+  readonly isStdoutTTY: boolean;
+  readonly isStderrTTY: boolean;
+  readonly isStdinTTY: boolean;
+  readonly color: boolean;
+  readonly chalk: ChalkInstance;
+  /** Writes data to stdout, waiting for the pipe to drain so memory stays flat on huge outputs. */
+  out(text: string): Promise<void>;
+  /** Writes a message line to stderr. */
+  err(line: string): void;
+  canPrompt(): boolean;
+  /** An ora spinner on stderr when it is a terminal; null otherwise (and with --quiet). */
+  spinner(text: string): Promise<Spinner | null>;
+  /** Reads one line from stdin (for confirmations). */
+  readLine(): Promise<string>;
+}
+
+export interface IOOptions {
+  stdout?: Writable & { isTTY?: boolean };
+  stderr?: Writable & { isTTY?: boolean };
+  stdin?: Readable & { isTTY?: boolean };
+  env?: NodeJS.ProcessEnv;
+  noColor?: boolean;
+  quiet?: boolean;
+}
+
+/** stdout was closed by the reader (e.g. `proxy-ix list | head`): stop quietly. */
+export class BrokenPipeError extends Error {
+  override name = "BrokenPipeError";
+}
+
+export function createIO(options: IOOptions = {}): IOStreams {
+  const env = options.env ?? process.env;
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  const stdin = options.stdin ?? process.stdin;
+  const forced = env.PROXY_IX_FORCE_TTY === "1";
+  const isStdoutTTY = forced || Boolean(stdout.isTTY);
+  const isStderrTTY = forced || Boolean(stderr.isTTY);
+  const isStdinTTY = forced || Boolean(stdin.isTTY);
+  const color =
+    !options.noColor && env.NO_COLOR === undefined && env.TERM !== "dumb" && isStdoutTTY && !forced;
+  const chalk = new Chalk({ level: color ? 1 : 0 });
+  let broken = false;
+  stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") broken = true;
+  });
+
+  return {
+    stdout,
+    stderr,
+    stdin,
+    isStdoutTTY,
+    isStderrTTY,
+    isStdinTTY,
+    color,
+    chalk,
+    out(text) {
+      if (broken) return Promise.reject(new BrokenPipeError("stdout closed"));
+      return new Promise((resolve, reject) => {
+        const flushed = stdout.write(text, (error) => {
+          if (error && (error as NodeJS.ErrnoException).code === "EPIPE")
+            reject(new BrokenPipeError("stdout closed"));
+        });
+        if (flushed) resolve();
+        else stdout.once("drain", resolve);
+      });
+    },
+    err(line) {
+      stderr.write(`${line}\n`);
+    },
+    canPrompt() {
+      return isStdinTTY && isStderrTTY;
+    },
+    async spinner(text) {
+      if (options.quiet || !isStderrTTY || forced) return null;
+      // ora is loaded only when a spinner is shown, to keep start-up fast.
+      const { default: ora } = await import("ora");
+      return ora({ text, stream: stderr, color: "cyan", isEnabled: true }).start();
+    },
+    readLine() {
+      return new Promise((resolve) => {
+        let buffer = "";
+        const onData = (chunk: Buffer | string) => {
+          buffer += chunk.toString();
+          const newline = buffer.indexOf("\n");
+          if (newline >= 0) finish(buffer.slice(0, newline));
+        };
+        const onEnd = () => finish(buffer);
+        const finish = (line: string) => {
+          stdin.off("data", onData);
+          stdin.off("end", onEnd);
+          stdin.pause();
+          resolve(line.trim());
+        };
+        stdin.on("data", onData);
+        stdin.on("end", onEnd);
+        stdin.resume();
+      });
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import Table from "cli-table3";
+import type { IOStreams } from "../io.js";
+
+/** An aligned, borderless table in gh's style: bold header, columns separated by two spaces. */
+export function renderTable(io: IOStreams, head: string[], rows: string[][]): string {
+  const table = new Table({
+    head: head.map((name) => io.chalk.bold(name.toUpperCase())),
+    chars: {
+      top: "",
+      "top-mid": "",
+      "top-left": "",
+      "top-right": "",
+      bottom: "",
+      "bottom-mid": "",
+      "bottom-left": "",
+      "bottom-right": "",
+      left: "",
+      "left-mid": "",
+      mid: "",
+      "mid-mid": "",
+      right: "",
+      "right-mid": "",
+      middle: "  ",
+    },
+    style: { head: [], border: [], "padding-left": 0, "padding-right": 0 },
+  });
+  for (const row of rows) table.push(row);
+  return `${table.toString()}\n`;
+}
+
+/** A record as aligned `key  value` lines, for `fetch` on a terminal. */
+export function renderKeyValue(io: IOStreams, entries: [string, string][]): string {
+  const width = Math.max(...entries.map(([key]) => key.length));
+  return `${entries.map(([key, value]) => `${io.chalk.bold(key.padEnd(width))}  ${value}`).join("\n")}\n`;
+}

@@ -1,0 +1,98 @@
+import type { IOStreams } from "../io.js";
+import type { Column } from "./columns.js";
+
+export type OutputFormat = "table" | "tsv" | "json" | "ndjson";
+
+/** Streams records to stdout in one of the output formats (docs/output.md). Render never fetches. */
+export interface RecordWriter<T> {
+  write(record: T): Promise<void>;
+  /** Finishes the output; returns how many records were written. */
+  end(): Promise<number>;
+}
+
+export interface WriterOptions<T> {
+  format: OutputFormat;
+  columns: Column<T>[];
+  /** What to say on stderr (terminal only) when a table has no rows, e.g. "no interactions match". */
+  emptyMessage: string;
+}
+
+export function createWriter<T>(io: IOStreams, options: WriterOptions<T>): RecordWriter<T> {
+  switch (options.format) {
+    case "json":
+      return jsonArrayWriter(io);
+    case "ndjson":
+      return ndjsonWriter(io);
+    case "tsv":
+      return tsvWriter(io, options.columns);
+    case "table":
+      return tableWriter(io, options);
+  }
+}
+
+/** A JSON array written item by item, so memory stays flat; `[]` when empty. */
+function jsonArrayWriter<T>(io: IOStreams): RecordWriter<T> {
+  let count = 0;
+  return {
+    async write(record) {
+      await io.out(`${count === 0 ? "[\n" : ",\n"}${JSON.stringify(record)}`);
+      count++;
+    },
+    async end() {
+      await io.out(count === 0 ? "[]\n" : "\n]\n");
+      return count;
+    },
+  };
+}
+
+function ndjsonWriter<T>(io: IOStreams): RecordWriter<T> {
+  let count = 0;
+  return {
+    async write(record) {
+      await io.out(`${JSON.stringify(record)}\n`);
+      count++;
+    },
+    async end() {
+      return count;
+    },
+  };
+}
+
+/** Piped output: one tab-separated line per record, no header, so `| wc -l` counts records (as gh does). */
+function tsvWriter<T>(io: IOStreams, columns: Column<T>[]): RecordWriter<T> {
+  let count = 0;
+  return {
+    async write(record) {
+      await io.out(`${columns.map((column) => column.value(record)).join("\t")}\n`);
+      count++;
+    },
+    async end() {
+      return count;
+    },
+  };
+}
+
+/** On a terminal: an aligned cli-table3 table, which needs every row before it can size the columns. */
+function tableWriter<T>(io: IOStreams, options: WriterOptions<T>): RecordWriter<T> {
+  const rows: string[][] = [];
+  return {
+    async write(record) {
+      rows.push(options.columns.map((column) => column.value(record)));
+    },
+    async end() {
+      if (rows.length === 0) {
+        io.err(options.emptyMessage);
+        return 0;
+      }
+      const { renderTable } = await import("./table.js");
+      await io.out(
+        renderTable(
+          io,
+          options.columns.map((column) => column.name),
+          rows,
+        ),
+      );
+      return rows.length;
+    },
+  };
+}

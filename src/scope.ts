@@ -1,0 +1,133 @@
+import type { ApiClient } from "./api/client.js";
+import { listInteractionPages } from "./api/interactions.js";
+import { listServices } from "./api/services.js";
+import { fetchSession, listSessions } from "./api/sessions.js";
+import type { Interaction } from "./api/types.js";
+import { NotFoundError, TwilioApiError, UsageError } from "./errors.js";
+import { type DateWindow, inWindow } from "./time-filter.js";
+
+/** Which Interactions a `list`/`purge` run is about; every filter is applied client-side (the API has none). */
+export interface Selection {
+  sessionSids: string[];
+  allSessions: boolean;
+  sessionStatuses: string[] | null;
+  types: string[] | null;
+  window: DateWindow;
+  limit: number | null;
+  pageSize: number;
+}
+
+/**
+ * The Service to work in: the configured one; else the account's only one; else the one that holds the
+ * given Session; else a clear error. So `proxy-ix list --session KC…` works as written.
+ */
+export async function resolveServiceSid(
+  client: ApiClient,
+  configured: string | undefined,
+  sessionSids: string[],
+): Promise<string> {
+  if (configured) return configured;
+  const services: string[] = [];
+  for await (const service of listServices(client)) services.push(service.sid);
+  if (services.length === 1 && services[0]) return services[0];
+  if (services.length === 0) throw new NotFoundError("the account has no Proxy Services");
+  const [session] = sessionSids;
+  if (session === undefined) {
+    throw new UsageError(
+      `the account has ${services.length} Proxy Services (${services.join(", ")}): choose one with --service or PROXY_IX_SERVICE_SID`,
+    );
+  }
+  for (const serviceSid of services) {
+    try {
+      await fetchSession(client, serviceSid, session);
+      return serviceSid;
+    } catch (error) {
+      if (!(error instanceof TwilioApiError && error.status === 404)) throw error;
+    }
+  }
+  throw new NotFoundError(
+    `Session ${session} was not found in any of the account's ${services.length} Proxy Services`,
+  );
+}
+
+export async function* sessionsInScope(
+  client: ApiClient,
+  serviceSid: string,
+  selection: Selection,
+): AsyncGenerator<string> {
+  if (!selection.allSessions) {
+    yield* new Set(selection.sessionSids);
+    return;
+  }
+  for await (const session of listSessions(client, serviceSid)) {
+    if (selection.sessionStatuses && !selection.sessionStatuses.includes(session.status ?? "")) continue;
+    yield session.sid;
+  }
+}
+
+export function matches(interaction: Interaction, selection: Selection): boolean {
+  if (selection.types && !selection.types.includes(interaction.type ?? "unknown")) return false;
+  return inWindow(interaction.date_created, selection.window);
+}
+
+/** What a `--limit` left out: nothing, certainly more, or possibly more (more pages were not read). */
+export type Truncation = "none" | "more" | "maybe";
+
+export interface InteractionStream {
+  interactions: AsyncGenerator<Interaction>;
+  /** Read after the stream ends. */
+  readonly truncation: Truncation;
+  readonly sessionsRead: number;
+}
+
+/**
+ * Every matching Interaction of the selected Sessions, page by page (memory stays flat), stopping at
+ * `--limit`. The Interactions of one Session are listed newest first, as Twilio orders them.
+ */
+export function selectInteractions(
+  client: ApiClient,
+  serviceSid: string,
+  selection: Selection,
+): InteractionStream {
+  let truncation: Truncation = "none";
+  let sessionsRead = 0;
+  async function* generate(): AsyncGenerator<Interaction> {
+    let count = 0;
+    const sessions = sessionsInScope(client, serviceSid, selection);
+    for await (const sessionSid of sessions) {
+      sessionsRead++;
+      for await (const page of listInteractionPages(client, serviceSid, sessionSid, selection.pageSize)) {
+        for (const [index, interaction] of page.items.entries()) {
+          if (!matches(interaction, selection)) continue;
+          if (selection.limit !== null && count >= selection.limit) {
+            truncation = "more";
+            return;
+          }
+          yield interaction;
+          count++;
+          if (selection.limit !== null && count >= selection.limit) {
+            const rest = page.items.slice(index + 1);
+            if (rest.some((item) => matches(item, selection))) truncation = "more";
+            else if (
+              page.meta.next_page_url !== null ||
+              selection.allSessions ||
+              selection.sessionSids.length > 1
+            ) {
+              truncation = "maybe";
+            }
+            return;
+          }
+        }
+      }
+    }
+  }
+  return {
+    interactions: generate(),
+    get truncation() {
+      return truncation;
+    },
+    get sessionsRead() {
+      return sessionsRead;
+    },
+  };
+}
