@@ -1,7 +1,9 @@
 import { Command, CommanderError, Option } from "commander";
+import { deleteCommand } from "./commands/delete.js";
 import { fetchCommand } from "./commands/fetch.js";
 import { listCommand } from "./commands/list.js";
 import { integerArg, sidArg } from "./commands/parsers.js";
+import { purgeCommand } from "./commands/purge.js";
 import { sessionsCommand } from "./commands/sessions.js";
 import type { GlobalFlags } from "./config.js";
 import { describeError, ExitCode, exitCodeFor } from "./errors.js";
@@ -101,7 +103,9 @@ function buildProgram(context: Parameters<typeof listCommand>[0]): Command {
     .showSuggestionAfterError()
     .addCommand(sessionsCommand(context))
     .addCommand(listCommand(context))
-    .addCommand(fetchCommand(context));
+    .addCommand(fetchCommand(context))
+    .addCommand(deleteCommand(context))
+    .addCommand(purgeCommand(context));
   for (const command of program.commands) command.exitOverride();
   return program;
 }

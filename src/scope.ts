@@ -73,8 +73,14 @@ export function matches(interaction: Interaction, selection: Selection): boolean
 /** What a `--limit` left out: nothing, certainly more, or possibly more (more pages were not read). */
 export type Truncation = "none" | "more" | "maybe";
 
+/** An Interaction with the Session it was listed from (its URL is built from these, never from `url`). */
+export interface ScopedInteraction {
+  sessionSid: string;
+  interaction: Interaction;
+}
+
 export interface InteractionStream {
-  interactions: AsyncGenerator<Interaction>;
+  interactions: AsyncGenerator<ScopedInteraction>;
   /** Read after the stream ends. */
   readonly truncation: Truncation;
   readonly sessionsRead: number;
@@ -91,7 +97,7 @@ export function selectInteractions(
 ): InteractionStream {
   let truncation: Truncation = "none";
   let sessionsRead = 0;
-  async function* generate(): AsyncGenerator<Interaction> {
+  async function* generate(): AsyncGenerator<ScopedInteraction> {
     let count = 0;
     const sessions = sessionsInScope(client, serviceSid, selection);
     for await (const sessionSid of sessions) {
@@ -103,7 +109,7 @@ export function selectInteractions(
             truncation = "more";
             return;
           }
-          yield interaction;
+          yield { sessionSid, interaction };
           count++;
           if (selection.limit !== null && count >= selection.limit) {
             const rest = page.items.slice(index + 1);

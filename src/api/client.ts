@@ -12,8 +12,19 @@ export interface RequestLog {
   retries: number;
 }
 
+/**
+ * Limits the requests on the wire (e.g. purge's adaptive limiter). `acquire` is awaited before every
+ * attempt, retries included; `release` follows each attempt with its HTTP status (null: no response).
+ * A request waiting out a retry backoff holds no permit.
+ */
+export interface RequestGate {
+  acquire(): Promise<void>;
+  release(status: number | null): void;
+}
+
 export interface ClientHooks {
   onRequest?(log: RequestLog): void;
+  gate?: RequestGate;
   /** Called before each retry; `status` is the HTTP status, or the network error code. */
   onRetry?(status: number | string): void;
 }
@@ -59,6 +70,14 @@ export function retryDelay(
 export function createApiClient(config: ClientConfig, hooks: ClientHooks = {}): ApiClient {
   const { credentials } = config;
   const allowedOrigins = new Set([config.proxyOrigin, config.apiOrigin]);
+  const { gate } = hooks;
+  // Each attempt holds at most one permit; whichever hook sees the attempt end first gives it back.
+  const releasePermit = (context: Record<string, unknown>, status: number | null) => {
+    if (gate && context.permit) {
+      context.permit = false;
+      gate.release(status);
+    }
+  };
   const authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
 
   const http: Got = got.extend({
@@ -78,6 +97,7 @@ export function createApiClient(config: ClientConfig, hooks: ClientHooks = {}): 
     hooks: {
       beforeRetry: [
         (error) => {
+          releasePermit(error.options.context, null);
           const status = error.response?.statusCode ?? error.code;
           hooks.onRetry?.(status);
           if (!error.response) {
@@ -93,12 +113,23 @@ export function createApiClient(config: ClientConfig, hooks: ClientHooks = {}): 
         },
       ],
       beforeRequest: [
-        (options) => {
+        async (options) => {
+          if (gate) {
+            await gate.acquire();
+            options.context.permit = true;
+          }
           options.context.startedAt = Date.now();
+        },
+      ],
+      beforeError: [
+        (error) => {
+          releasePermit(error.options.context, error.response?.statusCode ?? null);
+          return error;
         },
       ],
       afterResponse: [
         (response: Response) => {
+          releasePermit(response.request.options.context, response.statusCode);
           hooks.onRequest?.({
             method: response.request.options.method,
             path: pathOf(response.request.options.url),

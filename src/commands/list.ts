@@ -59,7 +59,7 @@ async function runList(
     columns: options.columns,
     emptyMessage: "No Interactions match.",
   });
-  for await (const interaction of stream.interactions) await writer.write(interaction);
+  for await (const { interaction } of stream.interactions) await writer.write(interaction);
   const count = await writer.end();
   if (stream.truncation !== "none" && io.isStderrTTY && !options.quiet) {
     const more = stream.truncation === "more" ? "more match" : "there may be more";

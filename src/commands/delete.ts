@@ -1,0 +1,47 @@
+import { Command, Option } from "commander";
+import { fetchInteraction } from "../api/interactions.js";
+import { TwilioApiError, UsageError } from "../errors.js";
+import { resolveServiceSid } from "../scope.js";
+import { parseSid } from "../sids.js";
+import { addCleanupOptions, type RawCleanup, runCleanup } from "./cleanup.js";
+import { type CliContext, globalsOf } from "./context.js";
+import { sidArg } from "./parsers.js";
+
+export function deleteCommand(context: CliContext): Command {
+  const command = new Command("delete")
+    .description("Delete the given Interactions (and with --include-resources, their Messages and Calls)")
+    .argument("<KI…...>", "Interaction SIDs")
+    .addOption(
+      new Option("--session <KC…>", "the Session they belong to (required)").argParser(sidArg("session")),
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ proxy-ix delete KI0123… KI4567… --session KC0123… --include-resources",
+    );
+  addCleanupOptions(command);
+  return command.action(async (sidArgs: string[], raw: RawCleanup & { session?: string }, cmd: Command) => {
+    const sids = [...new Set(sidArgs.map((sid) => parseSid(sid, "interaction", "argument")))];
+    const sessionSid = raw.session;
+    if (!sessionSid) throw new UsageError("delete needs the Interactions' Session: --session KC…");
+    await runCleanup({
+      context,
+      globals: globalsOf(cmd),
+      raw,
+      async targets(client, configuredService) {
+        const serviceSid = await resolveServiceSid(client, configuredService, [sessionSid]);
+        return async function* () {
+          for (const sid of sids) {
+            try {
+              const interaction = await fetchInteraction(client, serviceSid, sessionSid, sid);
+              yield { sid, serviceSid, sessionSid, interaction };
+            } catch (error) {
+              // Already gone (e.g. a re-run): reported as such, not as a failure.
+              if (!(error instanceof TwilioApiError && error.status === 404)) throw error;
+              yield { sid, serviceSid, sessionSid, interaction: null };
+            }
+          }
+        };
+      },
+    });
+  });
+}

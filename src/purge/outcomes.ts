@@ -1,0 +1,77 @@
+/** What happened to each Interaction and linked resource of a purge, and the report built from them. */
+
+export type ResourceOutcome = "deleted" | "already_gone" | "deferred" | "skipped" | "failed";
+export type InteractionOutcome = "deleted" | "already_gone" | "deferred" | "skipped" | "failed";
+
+export interface FailureEntry {
+  interaction_sid: string;
+  resource_sid: string | null;
+  status: number | null;
+  code: number | null;
+  message: string;
+}
+
+export interface DeferredEntry {
+  interaction_sid: string;
+  resource_sid: string;
+  code: number;
+}
+
+export interface SkippedEntry {
+  interaction_sid: string;
+  resource_sid: string;
+  reason: string;
+}
+
+type Counts<K extends string> = Record<K, number>;
+
+/** Why a run stopped starting new work before the end of the list. */
+export type StopReason = "legal_hold" | "auth" | "interrupted" | "error";
+
+/** The `--json` report (docs/output.md). Lists are capped so memory stays flat; the counts never are. */
+export interface PurgeReport {
+  dry_run: boolean;
+  include_resources: boolean;
+  interactions: Counts<"matched" | InteractionOutcome>;
+  resources: Counts<ResourceOutcome>;
+  /** Dry run: what a real run would delete (resources of kinds we can delete) and skip. */
+  would_delete?: { interactions: number; resources: number; skipped_resources: number };
+  sessions: number;
+  failures: FailureEntry[];
+  deferred: DeferredEntry[];
+  skipped: SkippedEntry[];
+  omitted: { failures: number; deferred: number; skipped: number };
+  stopped: StopReason | null;
+  stopped_message: string | null;
+  duration_ms: number;
+}
+
+export const MAX_LISTED = 1000;
+
+export function emptyReport(dryRun: boolean, includeResources: boolean): PurgeReport {
+  return {
+    dry_run: dryRun,
+    include_resources: includeResources,
+    interactions: { matched: 0, deleted: 0, already_gone: 0, deferred: 0, skipped: 0, failed: 0 },
+    resources: { deleted: 0, already_gone: 0, deferred: 0, skipped: 0, failed: 0 },
+    ...(dryRun ? { would_delete: { interactions: 0, resources: 0, skipped_resources: 0 } } : {}),
+    sessions: 0,
+    failures: [],
+    deferred: [],
+    skipped: [],
+    omitted: { failures: 0, deferred: 0, skipped: 0 },
+    stopped: null,
+    stopped_message: null,
+    duration_ms: 0,
+  };
+}
+
+export function addListed<K extends "failures" | "deferred" | "skipped">(
+  report: PurgeReport,
+  key: K,
+  entry: PurgeReport[K][number],
+): void {
+  const list = report[key] as PurgeReport[K][number][];
+  if (list.length < MAX_LISTED) list.push(entry);
+  else report.omitted[key]++;
+}

@@ -1,0 +1,75 @@
+import type { IOStreams } from "../io.js";
+import type { PurgeReport } from "../purge/outcomes.js";
+
+const LISTED_LINES = 20;
+
+/** The human summary of a purge/delete run. The `--json` report is the PurgeReport itself. */
+export function renderPurgeSummary(io: IOStreams, report: PurgeReport): string {
+  const { chalk } = io;
+  const n = (value: number) => value.toLocaleString("en-US");
+  const i = report.interactions;
+  const r = report.resources;
+  const lines: string[] = [];
+  if (report.dry_run && report.would_delete) {
+    const plan = report.would_delete;
+    lines.push(
+      chalk.bold("Dry run: nothing was deleted."),
+      `Would delete ${n(plan.interactions)} of ${n(i.matched)} matching Interactions in ${n(report.sessions)} Sessions` +
+        (report.include_resources ? `, and ${n(plan.resources)} linked Messages/Calls` : "") +
+        ".",
+    );
+    if (plan.skipped_resources > 0) {
+      lines.push(
+        `${n(plan.skipped_resources)} linked resources are of kinds proxy-ix cannot delete: their Interactions would be kept.`,
+      );
+    }
+  } else {
+    lines.push(
+      `Interactions: ${n(i.matched)} matched, ${chalk.green(`${n(i.deleted)} deleted`)}, ${n(i.already_gone)} already gone, ` +
+        `${n(i.deferred)} deferred, ${n(i.skipped)} skipped, ${colourFailed(io, i.failed)}`,
+    );
+    if (report.include_resources) {
+      lines.push(
+        `Resources:    ${chalk.green(`${n(r.deleted)} deleted`)}, ${n(r.already_gone)} already gone, ${n(r.deferred)} deferred, ` +
+          `${n(r.skipped)} skipped, ${colourFailed(io, r.failed)}`,
+      );
+    }
+  }
+  lines.push(`Time: ${(report.duration_ms / 1000).toFixed(1)} s`);
+  if (report.stopped) lines.push(chalk.yellow(`Stopped early: ${report.stopped_message}`));
+  section(
+    lines,
+    "Deferred (not finalized yet, Twilio error 20009): run again later",
+    report.deferred.map((d) => `${d.interaction_sid}  ${d.resource_sid}`),
+    report.omitted.deferred,
+  );
+  section(
+    lines,
+    "Skipped (kept)",
+    report.skipped.map((s) => `${s.interaction_sid}  ${s.resource_sid}  ${s.reason}`),
+    report.omitted.skipped,
+  );
+  section(
+    lines,
+    chalk.red("Failed (kept)"),
+    report.failures.map(
+      (f) =>
+        `${f.interaction_sid}  ${f.resource_sid ?? "-"}  ${f.code === null ? `HTTP ${f.status ?? "-"}` : `Twilio error ${f.code}`}: ${f.message}`,
+    ),
+    report.omitted.failures,
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+function colourFailed(io: IOStreams, count: number): string {
+  const text = `${count.toLocaleString("en-US")} failed`;
+  return count > 0 ? io.chalk.red(text) : text;
+}
+
+function section(lines: string[], title: string, entries: string[], omitted: number): void {
+  if (entries.length === 0) return;
+  lines.push(`${title}:`);
+  for (const entry of entries.slice(0, LISTED_LINES)) lines.push(`  ${entry}`);
+  const more = entries.length - LISTED_LINES + omitted;
+  if (more > 0) lines.push(`  … and ${more.toLocaleString("en-US")} more (all counted; see --json)`);
+}
