@@ -1,0 +1,82 @@
+/**
+ * The in-process entry point: `startEmulator()` for tests, the demo and the benchmark.
+ * The emulator imports nothing from the client it tests (src/api and friends).
+ */
+import type { EmulatorState } from "./core.js";
+import { EmulatorCore } from "./core.js";
+import {
+  checkSeedSize,
+  DEFAULT_OPTIONS,
+  type EmulatorOptions,
+  type FaultOptions,
+  type SeedOptions,
+  validateOptions,
+} from "./options.js";
+import { listen } from "./server.js";
+import { type EmulatorStore, storeView } from "./store-view.js";
+
+export type {
+  ApiCall,
+  ApiMessage,
+  PageMeta,
+  ProxyInteraction,
+  ProxyParticipant,
+  ProxyService,
+  ProxySession,
+} from "./api-types.js";
+export type { EmulatorState, SessionSummary } from "./core.js";
+export {
+  DEFAULT_CREDENTIALS,
+  DEFAULT_FAULTS,
+  DEFAULT_OPTIONS,
+  DEFAULT_PROGRAM_PORT,
+  DEFAULT_SEED,
+  type EmulatorOptions,
+  type FaultOptions,
+  OptionError,
+  type SeedOptions,
+} from "./options.js";
+export type { RequestCounters } from "./stats.js";
+export type { StoreCounts } from "./store.js";
+export type { EmulatorStore } from "./store-view.js";
+
+export interface Emulator {
+  /** Base URL, e.g. http://127.0.0.1:43121 (no trailing slash). */
+  url: string;
+  accountSid: string;
+  authToken: string;
+  apiKey: string;
+  apiSecret: string;
+  /** The same JSON as GET /__emulator/state. */
+  state(): EmulatorState;
+  /** Reseeds (fields not given keep their current values) and zeroes the request counters. */
+  reset(seed?: Partial<SeedOptions>): void;
+  setFaults(faults: Partial<FaultOptions>): void;
+  /** Every Message/Call not yet final becomes final, so a later purge can delete it. */
+  finalizeAll(): void;
+  store: EmulatorStore;
+  close(): Promise<void>;
+}
+
+/** Starts an emulator; `port` defaults to 0 (a free port). Rejects with OptionError on a bad option. */
+export async function startEmulator(options: Partial<EmulatorOptions> = {}): Promise<Emulator> {
+  const resolved: EmulatorOptions = { ...DEFAULT_OPTIONS, ...validateOptions(options) };
+  checkSeedSize(resolved);
+  const core = new EmulatorCore(resolved);
+  const server = await listen(core, resolved.host, resolved.port);
+  return {
+    url: server.url,
+    accountSid: resolved.accountSid,
+    authToken: resolved.authToken,
+    apiKey: resolved.apiKey,
+    apiSecret: resolved.apiSecret,
+    state: () => core.state(),
+    reset: (seed) => core.reset(seed),
+    setFaults: (faults) => core.setFaults(faults),
+    finalizeAll: () => {
+      core.finalizeAll();
+    },
+    store: storeView(core),
+    close: () => server.close(),
+  };
+}
