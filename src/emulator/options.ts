@@ -81,6 +81,14 @@ export const MAX_TOTAL_INTERACTIONS = 2_000_000;
 /** Thrown for an option value the emulator cannot honour; the control endpoints turn it into a 400. */
 export class OptionError extends RangeError {
   override name = "OptionError";
+
+  /** The option at fault (`failRate`), so the program can name its flag (`--fail-rate`) instead. */
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
 }
 
 type Check = (name: string, value: unknown) => void;
@@ -88,32 +96,35 @@ type Check = (name: string, value: unknown) => void;
 function integer(min: number, max = Number.MAX_SAFE_INTEGER): Check {
   return (name, value) => {
     if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-      throw new OptionError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+      throw new OptionError(
+        `${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`,
+        name,
+      );
     }
   };
 }
 
 const nonNegative: Check = (name, value) => {
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new OptionError(`${name} must be a number >= 0, got ${JSON.stringify(value)}`);
+    throw new OptionError(`${name} must be a number >= 0, got ${JSON.stringify(value)}`, name);
   }
 };
 
 const rate: Check = (name, value) => {
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > 1) {
-    throw new OptionError(`${name} must be a number from 0 to 1, got ${JSON.stringify(value)}`);
+    throw new OptionError(`${name} must be a number from 0 to 1, got ${JSON.stringify(value)}`, name);
   }
 };
 
 const boolean: Check = (name, value) => {
   if (typeof value !== "boolean")
-    throw new OptionError(`${name} must be true or false, got ${JSON.stringify(value)}`);
+    throw new OptionError(`${name} must be true or false, got ${JSON.stringify(value)}`, name);
 };
 
 function pattern(re: RegExp, what: string): Check {
   return (name, value) => {
     if (typeof value !== "string" || !re.test(value)) {
-      throw new OptionError(`${name} must be ${what}, got ${JSON.stringify(value)}`);
+      throw new OptionError(`${name} must be ${what}, got ${JSON.stringify(value)}`, name);
     }
   };
 }
