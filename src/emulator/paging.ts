@@ -64,6 +64,9 @@ function decodeToken(raw: string): PageToken {
   return { direction: prefix === "PA" ? "after" : "before", key: { createdMs, sid }, raw };
 }
 
+/** Exposed for the unit test of the token format; clients never decode tokens. */
+export const decodePageTokenForTest = decodeToken;
+
 export interface PageOf<T> {
   items: T[];
   next: SortKey | null;

@@ -4,6 +4,7 @@
  */
 export class Prng {
   private state: number;
+  private readonly sidBytes = Buffer.alloc(16);
 
   constructor(seed: number) {
     this.state = seed >>> 0;
@@ -36,9 +37,10 @@ export class Prng {
 
   /** 32 lower-case hex digits: the body of a Twilio SID. */
   hex32(): string {
-    let out = "";
-    for (let i = 0; i < 4; i++) out += this.nextUint32().toString(16).padStart(8, "0");
-    return out;
+    // Buffer's native hex encoding is several times faster than padded toString(16) pieces, which matters
+    // when seeding 100,000 interactions (three SIDs each).
+    for (let i = 0; i < 4; i++) this.sidBytes.writeUInt32BE(this.nextUint32(), i * 4);
+    return this.sidBytes.toString("hex");
   }
 
   /** Digits for a fake phone number. */
