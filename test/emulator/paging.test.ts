@@ -40,7 +40,7 @@ describe("paging", () => {
       let url: string | null = `${emu.url}${path}?PageSize=${size}`;
       let pages = 0;
       while (url && pages < pagesToRead) {
-        const reply = await get(emu, url);
+        const reply: Json = await get(emu, url);
         expect(reply.status).toBe(200);
         expect(reply.body.meta.page).toBe(pages);
         expect(reply.body.meta.page_size).toBe(size);
