@@ -10,7 +10,7 @@ import { linkedSids, type PurgeTarget, runPurge } from "../purge/engine.js";
 import { ExportFile } from "../purge/export-file.js";
 import type { PurgeReport } from "../purge/outcomes.js";
 import { DEFAULT_INTERACTION_COLUMNS, INTERACTION_COLUMNS } from "../render/interaction-columns.js";
-import { renderPurgeSummary } from "../render/purge-summary.js";
+import { plural, renderPurgeSummary } from "../render/purge-summary.js";
 import { createWriter } from "../render/writers.js";
 import { type CliContext, connect } from "./context.js";
 import { integerArg } from "./parsers.js";
@@ -175,10 +175,11 @@ async function confirm(
     }
   }
   if (interactions === 0) return true;
+  const where = `${interactions} ${plural(interactions, "Interaction")} in ${sessions.size} ${plural(sessions.size, "Session")}`;
   const what = includeResources
-    ? `${interactions} Interactions in ${sessions.size} Sessions and their ${resources} linked Messages/Calls` +
+    ? `${where} and their ${resources} linked Messages/Calls` +
       (undeletable > 0 ? ` (${undeletable} linked resources of other kinds will be skipped)` : "")
-    : `${interactions} Interactions in ${sessions.size} Sessions (their ${resources} linked Messages/Calls stay)`;
+    : `${where} (their ${resources} linked Messages/Calls stay)`;
   io.stderr.write(`${io.chalk.bold("?")} Delete ${what}? This cannot be undone. [y/N] `);
   const answer = (await io.readLine()).toLowerCase();
   return answer === "y" || answer === "yes";

@@ -14,7 +14,7 @@ export function renderPurgeSummary(io: IOStreams, report: PurgeReport): string {
     const plan = report.would_delete;
     lines.push(
       chalk.bold("Dry run: nothing was deleted."),
-      `Would delete ${n(plan.interactions)} of ${n(i.matched)} matching Interactions in ${n(report.sessions)} Sessions` +
+      `Would delete ${n(plan.interactions)} of ${n(i.matched)} matching ${plural(i.matched, "Interaction")} in ${n(report.sessions)} ${plural(report.sessions, "Session")}` +
         (report.include_resources ? `, and ${n(plan.resources)} linked Messages/Calls` : "") +
         ".",
     );
@@ -59,6 +59,10 @@ export function renderPurgeSummary(io: IOStreams, report: PurgeReport): string {
     report.omitted.failures,
   );
   return `${lines.join("\n")}\n`;
+}
+
+export function plural(count: number, noun: string): string {
+  return count === 1 ? noun : `${noun}s`;
 }
 
 function colourFailed(io: IOStreams, count: number): string {

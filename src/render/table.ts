@@ -25,7 +25,12 @@ export function renderTable(io: IOStreams, head: string[], rows: string[][]): st
     style: { head: [], border: [], "padding-left": 0, "padding-right": 0 },
   });
   for (const row of rows) table.push(row);
-  return `${table.toString()}\n`;
+  // cli-table3 pads the last column too; trailing blanks only get in the way of copy and paste.
+  return `${table
+    .toString()
+    .split("\n")
+    .map((line) => line.trimEnd())
+    .join("\n")}\n`;
 }
 
 /** A record as aligned `key  value` lines, for `fetch` on a terminal. */

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export const BIN = fileURLToPath(new URL("../../bin/proxy-ix.js", import.meta.url));
@@ -21,12 +21,24 @@ export interface RunOptions {
 
 /** Runs the real bin/proxy-ix.js in a child process, with only the environment given (plus PATH). */
 export function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const env: Record<string, string> = { PATH: process.env.PATH ?? "", NO_COLOR: "1" };
-    for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[key] = value;
-    if (options.tty) env.PROXY_IX_FORCE_TTY = "1";
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
+  return startCli(args, options).result;
+}
+
+export interface RunningCli {
+  child: ChildProcessWithoutNullStreams;
+  /** Everything written to stdout so far. */
+  stdout(): string;
+  result: Promise<CliResult>;
+}
+
+/** Starts the CLI and returns at once, for tests that signal it mid-run. */
+export function startCli(args: string[], options: RunOptions = {}): RunningCli {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? "", NO_COLOR: "1" };
+  for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[key] = value;
+  if (options.tty) env.PROXY_IX_FORCE_TTY = "1";
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
+  let stdout = "";
+  const result = new Promise<CliResult>((resolve, reject) => {
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
       stdout += chunk;
@@ -42,6 +54,7 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<CliRes
     });
     child.stdin.end(options.input ?? "");
   });
+  return { child, stdout: () => stdout, result };
 }
 
 export function lines(text: string): string[] {

@@ -7,6 +7,19 @@ export function emulator(options: Partial<EmulatorOptions> = {}): Promise<Emulat
   return startEmulator({ port: 0, ...options });
 }
 
+/** Reseeds with the documented defaults for everything not given, whatever earlier tests set. */
+export function reseed(emu: Emulator, options: Partial<EmulatorOptions> = {}): void {
+  emu.reset({
+    services: 1,
+    sessions: 3,
+    interactions: 20,
+    randomSeed: 1,
+    notFinalRate: 0.05,
+    foreignRate: 0,
+    ...options,
+  });
+}
+
 /** The environment a user sets to point proxy-ix at the emulator with the Auth Token. */
 export function envFor(
   emu: Emulator,
@@ -41,4 +54,17 @@ export interface EmulatorStateJson {
     by_method?: Record<string, number>;
     max_in_flight: number;
   };
+}
+
+/** A GET with the emulator's credentials, as a test's own look at the server. */
+export async function apiGet(emu: Emulator, path: string): Promise<{ status: number; body: unknown }> {
+  const auth = Buffer.from(`${emu.accountSid}:${emu.authToken}`).toString("base64");
+  const response = await fetch(`${emu.url}${path}`, { headers: { authorization: `Basic ${auth}` } });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+export function resourcePath(emu: Emulator, sid: string): string {
+  const kind = sid.startsWith("CA") ? "Calls" : "Messages";
+  return `/2010-04-01/Accounts/${emu.accountSid}/${kind}/${sid}.json`;
 }

@@ -1,0 +1,401 @@
+import { mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lines, runCli, startCli } from "../helpers/cli.js";
+import {
+  apiGet,
+  type Emulator,
+  emulator,
+  envFor,
+  reseed,
+  resourcePath,
+  stateOf,
+} from "../helpers/emulator.js";
+
+interface Interaction {
+  sid: string;
+  session_sid: string;
+  type: string;
+  date_created: string;
+  inbound_resource_sid: string | null;
+  outbound_resource_sid: string | null;
+}
+
+interface Report {
+  dry_run: boolean;
+  interactions: Record<"matched" | "deleted" | "already_gone" | "deferred" | "skipped" | "failed", number>;
+  resources: Record<"deleted" | "already_gone" | "deferred" | "skipped" | "failed", number>;
+  failures: {
+    interaction_sid: string;
+    resource_sid: string | null;
+    status: number | null;
+    code: number | null;
+    message: string;
+  }[];
+  deferred: { interaction_sid: string; resource_sid: string; code: number }[];
+  skipped: { interaction_sid: string; resource_sid: string; reason: string }[];
+  stopped: string | null;
+  duration_ms: number;
+  would_delete?: { interactions: number; resources: number };
+}
+
+let emu: Emulator;
+let env: Record<string, string | undefined>;
+let dir: string;
+
+beforeAll(async () => {
+  emu = await emulator();
+  env = envFor(emu);
+  dir = await mkdtemp(join(tmpdir(), "proxy-ix-test-"));
+});
+afterAll(() => emu.close());
+
+async function listAll(args: string[]): Promise<Interaction[]> {
+  const result = await runCli(["list", ...args, "--ndjson"], { env });
+  expect(result.code).toBe(0);
+  return lines(result.stdout).map((line) => JSON.parse(line) as Interaction);
+}
+
+function legs(interaction: Interaction): string[] {
+  return [interaction.inbound_resource_sid, interaction.outbound_resource_sid].filter(
+    (sid): sid is string => !!sid,
+  );
+}
+
+async function exists(path: string): Promise<boolean> {
+  const { status } = await apiGet(emu, path);
+  if (status !== 200 && status !== 404) throw new Error(`unexpected ${status} for ${path}`);
+  return status === 200;
+}
+
+describe("purge --include-resources", () => {
+  it("purges a Session of 2,000: only deferred Interactions stay, with their resources; no orphans; others untouched", async () => {
+    reseed(emu, { sessions: 3, interactions: 2000, notFinalRate: 0.05 });
+    const before = await stateOf(emu);
+    const [target, ...others] = before.sessions;
+    if (!target) throw new Error("seed");
+    const interactions = await listAll(["--session", target.sid]);
+    expect(interactions).toHaveLength(2000);
+
+    const result = await runCli(
+      ["purge", "--session", target.sid, "--include-resources", "--yes", "--json"],
+      { env },
+    );
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.interactions.matched).toBe(2000);
+    expect(report.interactions.failed).toBe(0);
+    expect(report.resources.failed).toBe(0);
+    expect(report.interactions.deferred).toBeGreaterThan(0);
+    expect(report.interactions.deleted + report.interactions.deferred).toBe(2000);
+
+    const left = await listAll(["--session", target.sid]);
+    const deferredSids = new Set(report.deferred.map((d) => d.interaction_sid));
+    expect(left.map((i) => i.sid).sort()).toEqual([...deferredSids].sort());
+    const leftSids = new Set(left.map((i) => i.sid));
+    for (const interaction of interactions) {
+      const kept = leftSids.has(interaction.sid);
+      for (const sid of legs(interaction)) {
+        const deferredHere = report.deferred.some((d) => d.resource_sid === sid);
+        // A deleted Interaction's resources are all gone; a kept one keeps at least its deferred ones.
+        if (!kept) expect(await exists(resourcePath(emu, sid))).toBe(false);
+        else if (deferredHere) expect(await exists(resourcePath(emu, sid))).toBe(true);
+      }
+    }
+    const after = await stateOf(emu);
+    expect(after.counts.orphans).toBe(0);
+    for (const other of others) {
+      expect(after.sessions.find((s) => s.sid === other.sid)?.interactions).toBe(other.interactions);
+    }
+    expect(report.resources.deleted).toBe(
+      interactions.filter((i) => !leftSids.has(i.sid)).reduce((n, i) => n + legs(i).length, 0) +
+        left.reduce((n, i) => n + legs(i).length, 0) -
+        report.resources.deferred,
+    );
+
+    // A later run, once the resources are final, finishes the job.
+    emu.finalizeAll();
+    const rerun = await runCli(["purge", "--session", target.sid, "--include-resources", "--yes", "--json"], {
+      env,
+    });
+    expect(rerun.code).toBe(0);
+    expect((JSON.parse(rerun.stdout) as Report).interactions.deleted).toBe(left.length);
+    expect(await listAll(["--session", target.sid])).toHaveLength(0);
+    expect((await stateOf(emu)).counts.orphans).toBe(0);
+  });
+
+  it("--all-sessions with --until and --type removes exactly the matching Interactions", async () => {
+    reseed(emu, { sessions: 3, interactions: 60, notFinalRate: 0 });
+    const all = await listAll(["--all-sessions"]);
+    const cut = Date.now() - 30 * 86_400_000;
+    const matching = all.filter((i) => i.type === "message" && Date.parse(i.date_created) < cut);
+    expect(matching.length).toBeGreaterThan(0);
+    const result = await runCli(
+      [
+        "purge",
+        "--all-sessions",
+        "--until",
+        "30d",
+        "--type",
+        "message",
+        "--include-resources",
+        "--yes",
+        "--json",
+      ],
+      { env },
+    );
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.interactions.deleted).toBe(matching.length);
+    const left = new Set((await listAll(["--all-sessions"])).map((i) => i.sid));
+    for (const interaction of all) expect(left.has(interaction.sid)).toBe(!matching.includes(interaction));
+    expect((await stateOf(emu)).counts.orphans).toBe(0);
+  });
+
+  it("--limit deletes at most N Interactions this run", async () => {
+    reseed(emu, { sessions: 1, interactions: 50, notFinalRate: 0 });
+    const session = (await stateOf(emu)).sessions[0]?.sid as string;
+    const result = await runCli(
+      ["purge", "--session", session, "--limit", "7", "--include-resources", "--yes", "--json"],
+      {
+        env,
+      },
+    );
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as Report).interactions.deleted).toBe(7);
+    expect((await stateOf(emu)).counts.interactions).toBe(43);
+  });
+});
+
+describe("safety", () => {
+  it("--dry-run lists and counts, deletes nothing and needs no --yes", async () => {
+    reseed(emu, { sessions: 2, interactions: 30, notFinalRate: 0 });
+    const session = (await stateOf(emu)).sessions[0]?.sid as string;
+    const plan = await runCli(["purge", "--session", session, "--include-resources", "--dry-run"], { env });
+    expect(plan.code).toBe(0);
+    const planned = lines(plan.stdout).filter((line) => line.startsWith("KI"));
+    expect(planned).toHaveLength(30);
+    expect(plan.stdout).toContain("Dry run: nothing was deleted.");
+    const json = await runCli(["purge", "--session", session, "--include-resources", "--dry-run", "--json"], {
+      env,
+    });
+    const report = JSON.parse(json.stdout) as Report;
+    expect(report.dry_run).toBe(true);
+    expect(report.would_delete?.interactions).toBe(30);
+    const interactions = await listAll(["--session", session]);
+    expect(report.would_delete?.resources).toBe(interactions.reduce((n, i) => n + legs(i).length, 0));
+    const state = await stateOf(emu);
+    expect(state.requests.by_status["204"] ?? 0).toBe(0);
+    expect(state.counts.interactions).toBe(60);
+  });
+
+  it("refuses to delete without a terminal unless --yes: exit 2, nothing sent", async () => {
+    reseed(emu, { sessions: 1, interactions: 5 });
+    const session = (await stateOf(emu)).sessions[0]?.sid as string;
+    const result = await runCli(["purge", "--session", session], { env });
+    expect(result.code).toBe(2);
+    expect(lines(result.stderr)).toEqual([expect.stringContaining("--yes")]);
+    expect((await stateOf(emu)).requests.total).toBe(0);
+  });
+
+  it("on a terminal, shows the plan and asks; 'n' deletes nothing, 'y' deletes", async () => {
+    reseed(emu, { sessions: 1, interactions: 12, notFinalRate: 0 });
+    const session = (await stateOf(emu)).sessions[0]?.sid as string;
+    const no = await runCli(["purge", "--session", session, "--include-resources"], {
+      env,
+      tty: true,
+      input: "n\n",
+    });
+    expect(no.stderr).toMatch(
+      /Delete 12 Interactions in 1 Session and their \d+ linked Messages\/Calls\? This cannot be undone\. \[y\/N\]/,
+    );
+    expect(no.stderr).toContain("Cancelled: nothing was deleted.");
+    expect(no.code).toBe(2);
+    expect((await stateOf(emu)).counts.interactions).toBe(12);
+    const yes = await runCli(["purge", "--session", session, "--include-resources"], {
+      env,
+      tty: true,
+      input: "y\n",
+    });
+    expect(yes.code).toBe(0);
+    expect(yes.stdout).toMatch(/Interactions: 12 matched, 12 deleted/);
+    expect((await stateOf(emu)).counts.interactions).toBe(0);
+  });
+
+  it("without --include-resources deletes only Interactions, and tells a terminal user once", async () => {
+    reseed(emu, { sessions: 1, interactions: 10, notFinalRate: 0 });
+    const session = (await stateOf(emu)).sessions[0]?.sid as string;
+    const interactions = await listAll(["--session", session]);
+    const result = await runCli(["purge", "--session", session, "--yes"], { env, tty: true });
+    expect(result.code).toBe(0);
+    expect(result.stderr.match(/linked Messages and Calls stay in the account/g)).toHaveLength(1);
+    const state = await stateOf(emu);
+    expect(state.counts.interactions).toBe(0);
+    expect(state.counts.orphans).toBe(interactions.reduce((n, i) => n + legs(i).length, 0));
+  });
+
+  it("--export appends every removed Interaction before deleting it, mode 0600, never truncating", async () => {
+    reseed(emu, { sessions: 1, interactions: 25, notFinalRate: 0 });
+    const session = (await stateOf(emu)).sessions[0]?.sid as string;
+    const interactions = await listAll(["--session", session]);
+    const file = join(dir, "export.ndjson");
+    const first = await runCli(
+      ["purge", "--session", session, "--limit", "10", "--include-resources", "--yes", "--export", file],
+      { env },
+    );
+    expect(first.code).toBe(0);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const second = await runCli(
+      ["purge", "--session", session, "--include-resources", "--yes", "--export", file],
+      { env },
+    );
+    expect(second.code).toBe(0);
+    const exported = lines(await readFile(file, "utf8")).map((line) => JSON.parse(line));
+    expect(exported.map((i) => i.sid).sort()).toEqual(interactions.map((i) => i.sid).sort());
+    expect(exported.find((i) => i.sid === interactions[0]?.sid)).toEqual(interactions[0]);
+  });
+
+  it("an --export path that cannot be written is a usage error before anything is sent", async () => {
+    reseed(emu, { sessions: 1, interactions: 5 });
+    const session = (await stateOf(emu)).sessions[0]?.sid as string;
+    const result = await runCli(
+      ["purge", "--session", session, "--yes", "--export", join(dir, "no-such-dir", "x.ndjson")],
+      { env },
+    );
+    expect(result.code).toBe(2);
+    expect(lines(result.stderr)).toHaveLength(1);
+    expect(result.stderr).toContain("--export");
+    expect((await stateOf(emu)).requests.total).toBe(0);
+  });
+});
+
+describe("outcomes", () => {
+  it("reports skipped (foreign resource kinds) and deferred (20009) Interactions, and keeps them", async () => {
+    reseed(emu, { sessions: 1, interactions: 200, notFinalRate: 0.1, foreignRate: 0.1 });
+    const session = (await stateOf(emu)).sessions[0]?.sid as string;
+    const result = await runCli(["purge", "--session", session, "--include-resources", "--yes", "--json"], {
+      env,
+    });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.interactions.skipped).toBeGreaterThan(0);
+    expect(report.interactions.deferred).toBeGreaterThan(0);
+    expect(report.skipped.every((s) => !/^(SM|MM|CA)/.test(s.resource_sid))).toBe(true);
+    expect(report.deferred.every((d) => d.code === 20009)).toBe(true);
+    const left = new Set((await listAll(["--session", session])).map((i) => i.sid));
+    for (const entry of [...report.skipped, ...report.deferred])
+      expect(left.has(entry.interaction_sid)).toBe(true);
+    expect(left.size).toBe(report.interactions.skipped + report.interactions.deferred);
+    expect((await stateOf(emu)).counts.orphans).toBe(0);
+
+    const human = await runCli(["purge", "--session", session, "--include-resources", "--yes"], { env });
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain("Deferred (not finalized yet, Twilio error 20009): run again later:");
+    expect(human.stdout).toContain("Skipped (kept):");
+  });
+
+  it("stops on legal hold (80615): nothing deleted, exit 1, reported", async () => {
+    reseed(emu, { sessions: 1, interactions: 100, notFinalRate: 0 });
+    emu.setFaults({ legalHold: true });
+    try {
+      const session = (await stateOf(emu)).sessions[0]?.sid as string;
+      const result = await runCli(["purge", "--session", session, "--include-resources", "--yes", "--json"], {
+        env,
+      });
+      expect(result.code).toBe(1);
+      const report = JSON.parse(result.stdout) as Report;
+      expect(report.stopped).toBe("legal_hold");
+      expect(report.interactions.deleted).toBe(0);
+      expect(report.failures[0]?.code).toBe(80615);
+      // It stopped starting new work: far fewer than 100 Interactions were tried.
+      expect(report.interactions.matched).toBeLessThan(100);
+      expect((await stateOf(emu)).counts.interactions).toBe(100);
+    } finally {
+      emu.setFaults({ legalHold: false });
+    }
+  });
+
+  it("delete removes the given Interactions and reports ones already gone", async () => {
+    reseed(emu, { sessions: 1, interactions: 10, notFinalRate: 0 });
+    const session = (await stateOf(emu)).sessions[0]?.sid as string;
+    const [a, b] = await listAll(["--session", session]);
+    if (!a || !b) throw new Error("seed");
+    const first = await runCli(
+      ["delete", a.sid, b.sid, "--session", session, "--include-resources", "--yes", "--json"],
+      {
+        env,
+      },
+    );
+    expect(first.code).toBe(0);
+    expect((JSON.parse(first.stdout) as Report).interactions).toMatchObject({ matched: 2, deleted: 2 });
+    for (const sid of [...legs(a), ...legs(b)]) expect(await exists(resourcePath(emu, sid))).toBe(false);
+    const again = await runCli(
+      ["delete", a.sid, "--session", session, "--include-resources", "--yes", "--json"],
+      { env },
+    );
+    expect(again.code).toBe(0);
+    expect((JSON.parse(again.stdout) as Report).interactions).toMatchObject({ deleted: 0, already_gone: 1 });
+    expect((await stateOf(emu)).counts.interactions).toBe(8);
+  });
+});
+
+describe("Ctrl-C", () => {
+  it("SIGINT stops new work, prints the summary and exits 130; a re-run completes", async () => {
+    reseed(emu, { sessions: 1, interactions: 400, notFinalRate: 0 });
+    emu.setFaults({ latency: 20 });
+    try {
+      const session = (await stateOf(emu)).sessions[0]?.sid as string;
+      const file = join(dir, "sigint.ndjson");
+      await writeFile(file, "");
+      const run = startCli(
+        [
+          "purge",
+          "--session",
+          session,
+          "--include-resources",
+          "--yes",
+          "--json",
+          "--export",
+          file,
+          "--concurrency",
+          "4",
+        ],
+        { env },
+      );
+      await waitFor(async () => (await stateOf(emu)).counts.interactions < 380);
+      run.child.kill("SIGINT");
+      const result = await run.result;
+      expect(result.code).toBe(130);
+      const report = JSON.parse(result.stdout) as Report;
+      expect(report.stopped).toBe("interrupted");
+      expect(report.interactions.deleted).toBeGreaterThan(0);
+      expect(report.interactions.deleted).toBeLessThan(400);
+      expect((await stateOf(emu)).counts.orphans).toBe(0);
+
+      const rerun = await runCli(
+        ["purge", "--session", session, "--include-resources", "--yes", "--json", "--export", file],
+        {
+          env,
+        },
+      );
+      expect(rerun.code).toBe(0);
+      expect((await stateOf(emu)).counts.interactions).toBe(0);
+      expect((await stateOf(emu)).counts.orphans).toBe(0);
+      const exported = new Set(lines(await readFile(file, "utf8")).map((line) => JSON.parse(line).sid));
+      expect(exported.size).toBe(400);
+    } finally {
+      emu.setFaults({ latency: 0 });
+    }
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error("timed out waiting");
+}
