@@ -6,6 +6,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { type Emulator, startEmulator } from "./index.js";
 import {
+  checkSeedSize,
   DEFAULT_OPTIONS,
   DEFAULT_PROGRAM_PORT,
   type EmulatorOptions,
@@ -121,6 +122,7 @@ export async function main(argv: readonly string[], io: MainIO = process): Promi
     command.parse([...argv], { from: "user" });
     const { retryAfter, ...flags } = command.opts();
     options = { ...DEFAULT_OPTIONS, ...validateOptions({ ...flags, retryAfter: retryAfter ?? null }) };
+    checkSeedSize(options);
   } catch (error) {
     if (error instanceof CommanderError) {
       return error.code === "commander.helpDisplayed" || error.code === "commander.version" ? 0 : 2;
