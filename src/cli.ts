@@ -35,10 +35,19 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       return io;
     },
   });
-  program.configureOutput({
-    writeOut: (text) => stdout.write(text),
-    writeErr: (text) => stderr.write(text),
-  });
+  const output = {
+    writeOut: (text: string) => stdout.write(text),
+    writeErr: (text: string) => stderr.write(text),
+    // One line per error, in our voice: "proxy-ix: unknown command 'lisst' (Did you mean list?)".
+    outputError: (text: string, write: (text: string) => void) =>
+      write(
+        `${text
+          .trim()
+          .replace(/^error: /, "proxy-ix: ")
+          .replace(/\s*\n+\s*/g, " ")}\n`,
+      ),
+  };
+  for (const command of [program, ...program.commands]) command.configureOutput(output);
   try {
     await program.parseAsync(argv, { from: "user" });
     return ExitCode.ok;

@@ -24,6 +24,9 @@ export async function* paginate<T>(
   key: string,
 ): AsyncGenerator<Page<T>> {
   const visited = new Set<string>();
+  // The first SID of every page: a server that sends the same items again under new page tokens is
+  // caught here (one entry per page, so memory grows with pages, not items).
+  const firstSids = new Set<string>();
   let url: string | null = firstUrl;
   let emptyInARow = 0;
   while (url !== null) {
@@ -40,6 +43,13 @@ export async function* paginate<T>(
       throw new ResponseShapeError(
         `the server keeps sending empty pages with a next page (${pathOf(url)}): stopping`,
       );
+    }
+    const first = (page.items[0] as { sid?: string } | undefined)?.sid;
+    if (first !== undefined) {
+      if (firstSids.has(first)) {
+        throw new ResponseShapeError(`the server sent a page it had sent before (${pathOf(url)}): stopping`);
+      }
+      firstSids.add(first);
     }
     yield page;
     url = page.meta.next_page_url;
