@@ -50,11 +50,24 @@ export function startCli(args: string[], options: RunOptions = {}): RunningCli {
     child.on("error", reject);
     child.on("close", (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
+      const leaked = secretsIn(env).find((secret) => stdout.includes(secret) || stderr.includes(secret));
+      // Every end-to-end run is scanned: a secret in any output fails the test that ran it.
+      if (leaked)
+        reject(
+          new Error(`a secret from the environment appeared in the output of proxy-ix ${args.join(" ")}`),
+        );
+      else resolve({ code, signal, stdout, stderr });
     });
     child.stdin.end(options.input ?? "");
   });
   return { child, stdout: () => stdout, result };
+}
+
+/** The secret values given to the CLI (Auth Token, API Key secret). */
+export function secretsIn(env: Record<string, string | undefined>): string[] {
+  return [env.TWILIO_AUTH_TOKEN, env.TWILIO_API_SECRET].filter(
+    (value): value is string => !!value && value.length >= 6,
+  );
 }
 
 export function lines(text: string): string[] {

@@ -2,9 +2,13 @@ import { type Emulator, type EmulatorOptions, startEmulator } from "../../src/em
 
 export type { Emulator };
 
+/** Recognisable secrets, so that the scan in runCli can find them in any output. */
+export const TEST_AUTH_TOKEN = "S3CRET-auth-token-for-proxy-ix-tests";
+export const TEST_API_SECRET = "S3CRET-api-secret-for-proxy-ix-tests";
+
 /** Starts the real emulator in-process on a free loopback port. */
 export function emulator(options: Partial<EmulatorOptions> = {}): Promise<Emulator> {
-  return startEmulator({ port: 0, ...options });
+  return startEmulator({ port: 0, authToken: TEST_AUTH_TOKEN, apiSecret: TEST_API_SECRET, ...options });
 }
 
 /** Reseeds with the documented defaults for everything not given, whatever earlier tests set. */
