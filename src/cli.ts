@@ -22,7 +22,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   const env = options.env ?? process.env;
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
-  let io: IOStreams | undefined;
+  let io: Promise<IOStreams> | undefined;
   const program = buildProgram({
     env,
     io: () => {

@@ -1,5 +1,5 @@
 import type { Readable, Writable } from "node:stream";
-import { Chalk, type ChalkInstance } from "chalk";
+import type { ChalkInstance } from "chalk";
 
 /**
  * The streams object (gh's IOStreams): owns stdout/stderr/stdin, knows which is a terminal, and decides
@@ -47,7 +47,8 @@ export class BrokenPipeError extends Error {
   override name = "BrokenPipeError";
 }
 
-export function createIO(options: IOOptions = {}): IOStreams {
+/** Async so that chalk loads only once a command runs: `--help` and `--version` never need it. */
+export async function createIO(options: IOOptions = {}): Promise<IOStreams> {
   const env = options.env ?? process.env;
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
@@ -58,6 +59,7 @@ export function createIO(options: IOOptions = {}): IOStreams {
   const isStdinTTY = forced || Boolean(stdin.isTTY);
   const color =
     !options.noColor && env.NO_COLOR === undefined && env.TERM !== "dumb" && isStdoutTTY && !forced;
+  const { Chalk } = await import("chalk");
   const chalk = new Chalk({ level: color ? 1 : 0 });
   let broken = false;
   stdout.on("error", (error: NodeJS.ErrnoException) => {

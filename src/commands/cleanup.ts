@@ -58,7 +58,7 @@ export interface CleanupRun {
 /** Checks, plans, confirms, runs and reports a cleanup. Every usage check happens before a request is sent. */
 export async function runCleanup(run: CleanupRun): Promise<void> {
   const { context, globals, raw } = run;
-  const io = context.io();
+  const io = await context.io();
   const dryRun = raw.dryRun === true;
   const interactive = io.canPrompt() && !raw.yes && !dryRun;
   if (!dryRun && !raw.yes && !io.canPrompt()) {

@@ -5,7 +5,7 @@ import type { IOStreams } from "../io.js";
 
 /** What every command gets from `cli.ts`: the streams and the environment (tests pass their own). */
 export interface CliContext {
-  io(): IOStreams;
+  io(): Promise<IOStreams>;
   env: NodeJS.ProcessEnv;
 }
 
@@ -28,7 +28,7 @@ export async function connect(
   hooks: Omit<ClientHooks, "onRequest"> = {},
 ): Promise<Connection> {
   const config = resolveConfig(globals, context.env);
-  const io = context.io();
+  const io = await context.io();
   const { createApiClient } = await import("../api/client.js");
   const client = createApiClient(config, {
     ...hooks,

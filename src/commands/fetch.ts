@@ -21,7 +21,7 @@ export function fetchCommand(context: CliContext): Command {
       "\nExamples:\n  $ proxy-ix fetch KI0123… --session KC0123…\n  $ proxy-ix fetch KI0123… --session KC0123… --json",
     )
     .action(async (sidRaw: string, raw: { session?: string; json?: boolean }, cmd: Command) => {
-      const io = context.io();
+      const io = await context.io();
       const sid = parseSid(sidRaw, "interaction", "argument");
       if (!raw.session) throw new UsageError("fetch needs the Interaction's Session: --session KC…");
       const { client, config } = await connect(context, globalsOf(cmd));

@@ -24,7 +24,7 @@ Examples:
     `columns for table/TSV output (default ${DEFAULT_INTERACTION_COLUMNS.join(",")}; any Interaction field, e.g. data)`,
   );
   return command.action(async (raw: Parameters<typeof parseSelection>[0] & RawOutput, cmd: Command) => {
-    const io = context.io();
+    const io = await context.io();
     const selection = parseSelection(raw);
     const format = outputFormat(raw, io);
     const columns = chooseColumns(raw, INTERACTION_COLUMNS, DEFAULT_INTERACTION_COLUMNS);
@@ -51,7 +51,7 @@ async function runList(
   client: Parameters<typeof resolveServiceSid>[0],
   serviceSid: string | undefined,
 ): Promise<void> {
-  const io = options.context.io();
+  const io = await options.context.io();
   const service = await resolveServiceSid(client, serviceSid, options.selection.sessionSids);
   const stream = selectInteractions(client, service, options.selection);
   const writer = createWriter(io, {

@@ -46,7 +46,7 @@ export function sessionsCommand(context: CliContext): Command {
     );
   addOutputOptions(command, `columns for table/TSV output (default ${DEFAULT_SESSION_COLUMNS.join(",")})`);
   return command.action(async (raw: RawOutput & { status?: string[] }, cmd: Command) => {
-    const io = context.io();
+    const io = await context.io();
     const format = outputFormat(raw, io);
     const columns = chooseColumns(raw, SESSION_COLUMNS, DEFAULT_SESSION_COLUMNS);
     const { client, config } = await connect(context, globalsOf(cmd));

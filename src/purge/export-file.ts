@@ -1,4 +1,4 @@
-import { constants, type FileHandle, open } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import { UsageError } from "../errors.js";
 
 /**
@@ -15,6 +15,8 @@ export class ExportFile {
 
   /** Opens the file up front, so an unwritable path is a usage error before anything is deleted. */
   static async open(path: string): Promise<ExportFile> {
+    // Loaded here, not at start-up: only a purge with --export needs it.
+    const { constants, open } = await import("node:fs/promises");
     try {
       const handle = await open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
       return new ExportFile(handle, path);
