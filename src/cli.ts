@@ -21,6 +21,10 @@ export interface MainOptions extends IOOptions {
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
   const env = options.env ?? process.env;
   const stdout = options.stdout ?? process.stdout;
+  // `proxy-ix --help | head`: the reader leaving early is not an error (data commands stop quietly too).
+  stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+  });
   const stderr = options.stderr ?? process.stderr;
   let io: Promise<IOStreams> | undefined;
   const program = buildProgram({

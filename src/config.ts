@@ -60,10 +60,11 @@ export function resolveCredentials(flags: GlobalFlags, env: NodeJS.ProcessEnv): 
     const apiKey = parseSid(apiKeyRaw, "apiKey", flags.apiKey ? "--api-key" : "TWILIO_API_KEY");
     return { accountSid, username: apiKey, password: apiSecret, kind: "api-key" };
   }
-  if (apiKeyRaw && !authToken) {
+  // Half an API Key is a mistake to report, not a reason to fall back to the Auth Token silently.
+  if (apiKeyRaw) {
     throw new UsageError("missing credentials: an API Key needs its secret in TWILIO_API_SECRET");
   }
-  if (apiSecret && !apiKeyRaw && !authToken) {
+  if (apiSecret) {
     throw new UsageError("missing credentials: TWILIO_API_SECRET is set but TWILIO_API_KEY is not");
   }
   if (!authToken) {
@@ -117,22 +118,22 @@ export function resolveOrigins(
   flags: GlobalFlags,
   env: NodeJS.ProcessEnv,
 ): { proxyOrigin: string; apiOrigin: string } {
+  const region = flags.region ?? nonEmpty(env.TWILIO_REGION);
+  const edge = flags.edge ?? nonEmpty(env.TWILIO_EDGE);
+  for (const [name, value, source] of [
+    ["region", region, flags.region ? "--region" : "TWILIO_REGION"],
+    ["edge", edge, flags.edge ? "--edge" : "TWILIO_EDGE"],
+  ] as const) {
+    if (value !== undefined && !REGION_OR_EDGE.test(value)) {
+      throw new UsageError(
+        `${source}: '${value}' is not a Twilio ${name} name (e.g. us1, ie1 / ashburn, dublin)`,
+      );
+    }
+  }
   const baseUrl = flags.baseUrl ?? nonEmpty(env.PROXY_IX_BASE_URL);
   if (baseUrl) {
     const origin = parseBaseUrl(baseUrl, flags.baseUrl ? "--base-url" : "PROXY_IX_BASE_URL");
     return { proxyOrigin: origin, apiOrigin: origin };
-  }
-  const region = flags.region ?? nonEmpty(env.TWILIO_REGION);
-  const edge = flags.edge ?? nonEmpty(env.TWILIO_EDGE);
-  for (const [name, value] of [
-    ["region", region],
-    ["edge", edge],
-  ] as const) {
-    if (value !== undefined && !REGION_OR_EDGE.test(value)) {
-      throw new UsageError(
-        `--${name}: '${value}' is not a Twilio ${name} name (e.g. us1, ie1 / ashburn, dublin)`,
-      );
-    }
   }
   return {
     proxyOrigin: `https://${twilioHost("proxy", region, edge)}`,

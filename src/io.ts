@@ -57,8 +57,7 @@ export async function createIO(options: IOOptions = {}): Promise<IOStreams> {
   const isStdoutTTY = forced || Boolean(stdout.isTTY);
   const isStderrTTY = forced || Boolean(stderr.isTTY);
   const isStdinTTY = forced || Boolean(stdin.isTTY);
-  const color =
-    !options.noColor && env.NO_COLOR === undefined && env.TERM !== "dumb" && isStdoutTTY && !forced;
+  const color = !options.noColor && !env.NO_COLOR && env.TERM !== "dumb" && isStdoutTTY && !forced;
   const { Chalk } = await import("chalk");
   const chalk = new Chalk({ level: color ? 1 : 0 });
   let broken = false;

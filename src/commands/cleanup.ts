@@ -3,10 +3,10 @@ import type { ApiClient } from "../api/client.js";
 import { linkedResourceKind } from "../api/resources.js";
 import type { Interaction } from "../api/types.js";
 import type { GlobalFlags } from "../config.js";
-import { ExitCode, SilentExit, UsageError } from "../errors.js";
+import { ExitCode, exitCodeFor, SilentExit, UsageError } from "../errors.js";
 import type { IOStreams } from "../io.js";
 import { AdaptiveLimiter } from "../purge/adaptive-limiter.js";
-import { linkedSids, type PurgeTarget, runPurge } from "../purge/engine.js";
+import { linkedSids, type PurgeResult, type PurgeTarget, runPurge } from "../purge/engine.js";
 import { ExportFile } from "../purge/export-file.js";
 import type { PurgeReport } from "../purge/outcomes.js";
 import { DEFAULT_INTERACTION_COLUMNS, INTERACTION_COLUMNS } from "../render/interaction-columns.js";
@@ -81,9 +81,12 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
         "Note: only the Interactions are deleted; their linked Messages and Calls stay in the account (see --include-resources).",
       );
     }
-    const report = await execute(io, client, targets, raw, exportFile, quiet);
-    await io.out(raw.json ? `${JSON.stringify(report)}\n` : renderPurgeSummary(io, report));
-    const code = exitCodeOf(report);
+    const { report, listingError } = await execute(io, client, targets, raw, exportFile, quiet);
+    // The report is data for scripts (stdout); the human summary is a message, like gh's (stderr),
+    // so that a dry run's plan on stdout stays one line per Interaction.
+    if (raw.json) await io.out(`${JSON.stringify(report)}\n`);
+    else io.stderr.write(renderPurgeSummary(io, report));
+    const code = listingError === undefined ? exitCodeOf(report) : exitCodeFor(listingError);
     if (code !== ExitCode.ok) throw new SilentExit(code);
   } finally {
     await exportFile?.close();
@@ -97,7 +100,7 @@ async function execute(
   raw: RawCleanup,
   exportFile: ExportFile | null,
   quiet: boolean,
-): Promise<PurgeReport> {
+): Promise<PurgeResult> {
   const dryRun = raw.dryRun === true;
   const controller = new AbortController();
   const spinner = quiet ? null : await io.spinner(dryRun ? "Listing…" : "Deleting…");
@@ -112,7 +115,12 @@ async function execute(
     io.err("Aborted.");
     process.exit(ExitCode.interrupted);
   };
+  // SIGTERM (systemctl stop, timeout) is handled like a first Ctrl-C: finish what is in flight, report.
+  const onSigterm = () => {
+    if (!controller.signal.aborted) onSigint();
+  };
   process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigterm);
   const planWriter =
     dryRun && !raw.json
       ? createWriter<Interaction>(io, {
@@ -126,7 +134,7 @@ async function execute(
   const startedAt = Date.now();
   let lastUpdate = 0;
   try {
-    const report = await runPurge(client, targets(), {
+    const result = await runPurge(client, targets(), {
       dryRun,
       includeResources: raw.includeResources === true,
       concurrency: raw.concurrency,
@@ -141,9 +149,10 @@ async function execute(
       },
     });
     await planWriter?.end();
-    return report;
+    return result;
   } finally {
     process.off("SIGINT", onSigint);
+    process.off("SIGTERM", onSigterm);
     spinner?.stop();
   }
 }
@@ -164,21 +173,25 @@ async function confirm(
   let interactions = 0;
   let resources = 0;
   let undeletable = 0;
+  let kept = 0;
   const sessions = new Set<string>();
   for await (const target of targets()) {
     if (!target.interaction) continue;
     interactions++;
     sessions.add(target.sessionSid);
-    for (const sid of linkedSids(target.interaction)) {
-      if (linkedResourceKind(sid)) resources++;
-      else undeletable++;
-    }
+    const sids = linkedSids(target.interaction);
+    const deletable = sids.filter((sid) => linkedResourceKind(sid) !== null).length;
+    resources += deletable;
+    undeletable += sids.length - deletable;
+    if (includeResources && deletable < sids.length) kept++;
   }
   if (interactions === 0) return true;
   const where = `${interactions} ${plural(interactions, "Interaction")} in ${sessions.size} ${plural(sessions.size, "Session")}`;
   const what = includeResources
     ? `${where} and their ${resources} linked Messages/Calls` +
-      (undeletable > 0 ? ` (${undeletable} linked resources of other kinds will be skipped)` : "")
+      (undeletable > 0
+        ? ` (${kept} of them will be kept: ${undeletable} linked resources are of kinds proxy-ix cannot delete)`
+        : "")
     : `${where} (their ${resources} linked Messages/Calls stay)`;
   io.stderr.write(`${io.chalk.bold("?")} Delete ${what}? This cannot be undone. [y/N] `);
   const answer = (await io.readLine()).toLowerCase();

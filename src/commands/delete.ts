@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
 import { fetchInteraction } from "../api/interactions.js";
+import { fetchSession } from "../api/sessions.js";
 import { TwilioApiError, UsageError } from "../errors.js";
 import { resolveServiceSid } from "../scope.js";
 import { parseSid } from "../sids.js";
@@ -29,6 +30,8 @@ export function deleteCommand(context: CliContext): Command {
       raw,
       async targets(client, configuredService) {
         const serviceSid = await resolveServiceSid(client, configuredService, [sessionSid]);
+        // A mistyped --session must not read as "every Interaction already gone": 404 here, exit 4.
+        await fetchSession(client, serviceSid, sessionSid);
         return async function* () {
           for (const sid of sids) {
             try {

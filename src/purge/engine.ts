@@ -20,6 +20,12 @@ export interface PurgeTarget {
   interaction: Interaction | null;
 }
 
+/** The report, and the error that stopped the listing, if one did (not part of the JSON report). */
+export interface PurgeResult {
+  report: PurgeReport;
+  listingError: unknown;
+}
+
 export interface PurgeOptions {
   dryRun: boolean;
   includeResources: boolean;
@@ -46,12 +52,13 @@ export async function runPurge(
   client: ApiClient,
   targets: AsyncIterable<PurgeTarget>,
   options: PurgeOptions,
-): Promise<PurgeReport> {
+): Promise<PurgeResult> {
   const started = Date.now();
   const report = emptyReport(options.dryRun, options.includeResources);
   const sessions = new Set<string>();
   const iterator = targets[Symbol.asyncIterator]();
   let stopReason: StopReason | null = null;
+  let listingError: unknown;
 
   const stop = (reason: StopReason, message: string) => {
     if (stopReason === null) {
@@ -67,6 +74,7 @@ export async function runPurge(
       try {
         next = await iterator.next();
       } catch (error) {
+        listingError ??= error;
         stop("error", `listing failed: ${describeError(error)}`);
         return;
       }
@@ -203,7 +211,7 @@ export async function runPurge(
   // Let the list generator clean up (it may be paused mid-page).
   await iterator.return?.();
   report.duration_ms = Date.now() - started;
-  return report;
+  return { report, listingError };
 }
 
 /** The linked resource SIDs of an Interaction: inbound and outbound, when present, each once. */

@@ -36,5 +36,5 @@ export function renderTable(io: IOStreams, head: string[], rows: string[][]): st
 /** A record as aligned `key  value` lines, for `fetch` on a terminal. */
 export function renderKeyValue(io: IOStreams, entries: [string, string][]): string {
   const width = Math.max(...entries.map(([key]) => key.length));
-  return `${entries.map(([key, value]) => `${io.chalk.bold(key.padEnd(width))}  ${value}`).join("\n")}\n`;
+  return `${entries.map(([key, value]) => `${io.chalk.bold(key.padEnd(width))}  ${value}`.trimEnd()).join("\n")}\n`;
 }

@@ -177,7 +177,8 @@ describe("safety", () => {
     expect(plan.code).toBe(0);
     const planned = lines(plan.stdout).filter((line) => line.startsWith("KI"));
     expect(planned).toHaveLength(30);
-    expect(plan.stdout).toContain("Dry run: nothing was deleted.");
+    expect(lines(plan.stdout)).toHaveLength(30);
+    expect(plan.stderr).toContain("Dry run: nothing was deleted.");
     const json = await runCli(["purge", "--session", session, "--include-resources", "--dry-run", "--json"], {
       env,
     });
@@ -220,7 +221,7 @@ describe("safety", () => {
       input: "y\n",
     });
     expect(yes.code).toBe(0);
-    expect(yes.stdout).toMatch(/Interactions: 12 matched, 12 deleted/);
+    expect(yes.stderr).toMatch(/Interactions: 12 matched, 12 deleted/);
     expect((await stateOf(emu)).counts.interactions).toBe(0);
   });
 
@@ -292,8 +293,8 @@ describe("outcomes", () => {
 
     const human = await runCli(["purge", "--session", session, "--include-resources", "--yes"], { env });
     expect(human.code).toBe(0);
-    expect(human.stdout).toContain("Deferred (not finalized yet, Twilio error 20009): run again later:");
-    expect(human.stdout).toContain("Skipped (kept):");
+    expect(human.stderr).toContain("Deferred (not finalized yet, Twilio error 20009): run again later:");
+    expect(human.stderr).toContain("Skipped (kept):");
   });
 
   it("stops on legal hold (80615): nothing deleted, exit 1, reported", async () => {
@@ -341,6 +342,30 @@ describe("outcomes", () => {
   });
 });
 
+describe("errors while deleting", () => {
+  it("a Session that does not exist: exit 4 for purge and delete, as for list; nothing deleted", async () => {
+    reseed(emu, { sessions: 1, interactions: 5 });
+    const missing = `KC${"0".repeat(32)}`;
+    const ki = `KI${"1".repeat(32)}`;
+    const purge = await runCli(["purge", "--session", missing, "--yes", "--json"], { env });
+    expect(purge.code).toBe(4);
+    expect(JSON.parse(purge.stdout).stopped).toBe("error");
+    const del = await runCli(["delete", ki, "--session", missing, "--yes"], { env });
+    expect(del.code).toBe(4);
+    expect(lines(del.stderr)).toEqual([expect.stringContaining("20404")]);
+    expect((await stateOf(emu)).requests.by_method?.DELETE ?? 0).toBe(0);
+  });
+
+  it("credentials refused while listing: exit 3", async () => {
+    reseed(emu, { sessions: 1, interactions: 5 });
+    const session = (await stateOf(emu)).sessions[0]?.sid as string;
+    const result = await runCli(["purge", "--session", session, "--yes"], {
+      env: { ...env, TWILIO_AUTH_TOKEN: "nope-nope" },
+    });
+    expect(result.code).toBe(3);
+  });
+});
+
 describe("Ctrl-C", () => {
   it("SIGINT stops new work, prints the summary and exits 130; a re-run completes", async () => {
     reseed(emu, { sessions: 1, interactions: 400, notFinalRate: 0 });
@@ -385,6 +410,27 @@ describe("Ctrl-C", () => {
       expect((await stateOf(emu)).counts.orphans).toBe(0);
       const exported = new Set(lines(await readFile(file, "utf8")).map((line) => JSON.parse(line).sid));
       expect(exported.size).toBe(400);
+    } finally {
+      emu.setFaults({ latency: 0 });
+    }
+  });
+});
+
+describe("SIGTERM", () => {
+  it("is handled like Ctrl-C: in-flight work finishes, the report is printed, exit 130", async () => {
+    reseed(emu, { sessions: 1, interactions: 300, notFinalRate: 0 });
+    emu.setFaults({ latency: 20 });
+    try {
+      const session = (await stateOf(emu)).sessions[0]?.sid as string;
+      const run = startCli(["purge", "--session", session, "--include-resources", "--yes", "--json"], {
+        env,
+      });
+      await waitFor(async () => (await stateOf(emu)).counts.interactions < 290);
+      run.child.kill("SIGTERM");
+      const result = await run.result;
+      expect(result.code).toBe(130);
+      expect(JSON.parse(result.stdout).stopped).toBe("interrupted");
+      expect((await stateOf(emu)).counts.orphans).toBe(0);
     } finally {
       emu.setFaults({ latency: 0 });
     }

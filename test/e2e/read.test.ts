@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { lines, runCli } from "../helpers/cli.js";
+import { BIN, lines, runCli } from "../helpers/cli.js";
 import { type Emulator, emulator, envFor, reseed, stateOf } from "../helpers/emulator.js";
 
 const SID_LINE = /^KI[0-9a-f]{32}\t(message|voice|unknown)\t\d{4}-\d{2}-\d{2}T/;
@@ -293,6 +293,32 @@ describe("credentials", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("TWILIO_ACCOUNT_SID");
     expect((await stateOf(emu)).requests.total).toBe(0);
+  });
+});
+
+describe("closed pipes", () => {
+  it("`--help | head -1` and `list | head -1` stop quietly", async () => {
+    const { spawn } = await import("node:child_process");
+    const session = await firstSession();
+    for (const args of ["--help", `list --session ${session.sid} --page-size 1`]) {
+      const result = await new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) => {
+        const child = spawn("bash", ["-c", `set -o pipefail; node ${BIN} ${args} | head -1`], {
+          env: { ...process.env, ...env },
+        });
+        let stderr = "";
+        let stdout = "";
+        child.stderr.on("data", (chunk) => {
+          stderr += chunk;
+        });
+        child.stdout.on("data", (chunk) => {
+          stdout += chunk;
+        });
+        child.on("close", (code) => resolve({ code, stderr, stdout }));
+      });
+      expect(result.stderr).toBe("");
+      expect(lines(result.stdout)).toHaveLength(1);
+      expect(result.code).toBe(0);
+    }
   });
 });
 
