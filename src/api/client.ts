@@ -53,17 +53,17 @@ const RETRIES_OTHERWISE = 5;
  * got's built-in delay adds only a little noise, which makes concurrent workers retry in lockstep.
  */
 export function retryDelay(
-  attemptCount: number,
+  attempt: number,
   status: number | undefined,
   retryAfterMs: number | undefined,
 ): number {
   const is429 = status === 429;
-  if (attemptCount > (is429 ? RETRIES_ON_429 : RETRIES_OTHERWISE)) return 0;
+  if (attempt > (is429 ? RETRIES_ON_429 : RETRIES_OTHERWISE)) return 0;
   if (retryAfterMs !== undefined && retryAfterMs > 0) {
     return Math.min(retryAfterMs, RETRY_AFTER_CAP_MS) + Math.random() * 100;
   }
   const base = is429 ? 50 : 200;
-  const ceiling = Math.min(BACKOFF_CAP_MS, base * 2 ** (attemptCount - 1));
+  const ceiling = Math.min(BACKOFF_CAP_MS, base * 2 ** (attempt - 1));
   return 1 + Math.random() * ceiling;
 }
 
@@ -86,13 +86,21 @@ export function createApiClient(config: ClientConfig, hooks: ClientHooks = {}): 
     followRedirect: false,
     throwHttpErrors: true,
     retry: {
-      limit: RETRIES_ON_429,
+      limit: RETRIES_ON_429 + RETRIES_OTHERWISE,
       methods: ["GET", "DELETE"],
       statusCodes: [429, 500, 502, 503, 504],
       maxRetryAfter: Number.MAX_SAFE_INTEGER,
       enforceRetryRules: true,
-      calculateDelay: ({ attemptCount, error, retryAfter }) =>
-        retryDelay(attemptCount, error.response?.statusCode, retryAfter),
+      // Each kind of failure has its own budget: 429s at a busy account must not use up the
+      // retries meant for server errors, nor the other way round.
+      calculateDelay: ({ error, retryAfter }) => {
+        const status = error.response?.statusCode;
+        const key = status === 429 ? "throttledAttempts" : "failedAttempts";
+        const context = error.options.context;
+        const attempts = Number(context[key] ?? 0) + 1;
+        context[key] = attempts;
+        return retryDelay(attempts, status, retryAfter);
+      },
     },
     hooks: {
       beforeRetry: [
