@@ -92,7 +92,10 @@ export async function createIO(options: IOOptions = {}): Promise<IOStreams> {
       return isStdinTTY && isStderrTTY;
     },
     async spinner(text) {
-      if (options.quiet || !isStderrTTY || forced) return null;
+      // A pseudo-terminal that reports no width (e.g. under `script` without a terminal) would make
+      // ora clear an endless number of lines; no spinner there.
+      const columns = (stderr as { columns?: number }).columns ?? 0;
+      if (options.quiet || !isStderrTTY || forced || columns <= 0) return null;
       // ora is loaded only when a spinner is shown, to keep start-up fast.
       const { default: ora } = await import("ora");
       return ora({ text, stream: stderr, color: "cyan", isEnabled: true }).start();

@@ -296,6 +296,26 @@ describe("credentials", () => {
   });
 });
 
+describe("global options", () => {
+  it("are accepted before or after the subcommand", async () => {
+    const session = await firstSession();
+    const service = (await stateOf(emu)).sessions[0]?.service_sid as string;
+    const before = await runCli(
+      ["--service", service, "--timeout", "5000", "list", "--session", session.sid],
+      { env },
+    );
+    const after = await runCli(
+      ["list", "--session", session.sid, "--service", service, "--timeout", "5000"],
+      { env },
+    );
+    expect(before.code).toBe(0);
+    expect(after.stdout).toBe(before.stdout);
+    expect(lines(before.stdout)).toHaveLength(session.interactions);
+    const bad = await runCli(["list", "--session", session.sid, "--service", "KS1"], { env });
+    expect(bad.code).toBe(2);
+  });
+});
+
 describe("closed pipes", () => {
   it("`--help | head -1` and `list | head -1` stop quietly", async () => {
     const { spawn } = await import("node:child_process");

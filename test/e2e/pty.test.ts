@@ -1,0 +1,96 @@
+import { spawn } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BIN } from "../helpers/cli.js";
+import { type Emulator, emulator, envFor, reseed, stateOf } from "../helpers/emulator.js";
+
+/**
+ * The real thing on a real pseudo-terminal (util-linux `script`), rather than PROXY_IX_FORCE_TTY:
+ * colours, the table, the spinner and the confirmation prompt as a user sees them.
+ */
+let emu: Emulator;
+
+beforeAll(async () => {
+  emu = await emulator();
+});
+afterAll(() => emu.close());
+
+function inPty(
+  args: string[],
+  env: Record<string, string | undefined>,
+  input = "",
+  columns: number | null = 120,
+): Promise<{ code: number | null; out: string }> {
+  // script's pseudo-terminal has no size of its own when script's stdin is not a terminal.
+  const run = ["node", BIN, ...args].map((word) => `'${word}'`).join(" ");
+  const command = columns === null ? run : `stty cols ${columns} rows 40; ${run}`;
+  return new Promise((resolve, reject) => {
+    const child = spawn("script", ["-qfec", command, "/dev/null"], {
+      env: { PATH: process.env.PATH, TERM: "xterm", ...env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, out }));
+    // Typed after the prompt has had time to appear, as a person would.
+    setTimeout(() => child.stdin.end(input), 1500);
+  });
+}
+
+describe("on a pseudo-terminal", () => {
+  it("list prints a coloured table; NO_COLOR turns colour off", async () => {
+    reseed(emu, { sessions: 1, interactions: 5 });
+    const session = (await stateOf(emu)).sessions[0]?.sid as string;
+    const coloured = await inPty(["list", "--session", session], envFor(emu));
+    expect(coloured.code).toBe(0);
+    expect(coloured.out).toContain("\u001b[1mSID");
+    expect(coloured.out).toMatch(/INBOUND/);
+    const plain = await inPty(["list", "--session", session], { ...envFor(emu), NO_COLOR: "1" });
+    expect(plain.out).not.toContain("\u001b[1m");
+    expect(plain.out).toMatch(/^SID\s+TYPE/m);
+  });
+
+  it("purge shows the plan, asks, and on 'y' deletes with a spinner and a summary", async () => {
+    reseed(emu, { sessions: 1, interactions: 200, notFinalRate: 0 });
+    emu.setFaults({ latency: 10 });
+    try {
+      const session = (await stateOf(emu)).sessions[0]?.sid as string;
+      const result = await inPty(["purge", "--session", session, "--include-resources"], envFor(emu), "y\r");
+      expect(result.code).toBe(0);
+      expect(result.out).toMatch(
+        /Delete 200 Interactions in 1 Session and their \d+ linked Messages\/Calls\?/,
+      );
+      expect(result.out).toContain("Deleting…");
+      expect(result.out).toMatch(/Interactions: 200 matched, .*200 deleted/);
+      expect((await stateOf(emu)).counts.interactions).toBe(0);
+    } finally {
+      emu.setFaults({ latency: 0 });
+    }
+  });
+
+  it("purge on 'n' deletes nothing", async () => {
+    reseed(emu, { sessions: 1, interactions: 10, notFinalRate: 0 });
+    const session = (await stateOf(emu)).sessions[0]?.sid as string;
+    const result = await inPty(["purge", "--session", session], envFor(emu), "n\r");
+    expect(result.out).toContain("Cancelled: nothing was deleted.");
+    expect(result.code).toBe(2);
+    expect((await stateOf(emu)).counts.interactions).toBe(10);
+  });
+
+  it("a pseudo-terminal that reports no size gets no spinner (ora would clear lines forever), and the purge completes", async () => {
+    reseed(emu, { sessions: 1, interactions: 50, notFinalRate: 0 });
+    const session = (await stateOf(emu)).sessions[0]?.sid as string;
+    const result = await inPty(
+      ["purge", "--session", session, "--include-resources"],
+      envFor(emu),
+      "y\r",
+      null,
+    );
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/Interactions: 50 matched, .*50 deleted/);
+    expect(result.out.length).toBeLessThan(5000);
+    expect((await stateOf(emu)).counts.interactions).toBe(0);
+  }, 20_000);
+});
