@@ -8,7 +8,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { startEmulator } from "../dist/emulator/index.js";
+import { DEFAULT_FAULTS, startEmulator } from "../dist/emulator/index.js";
 
 const quick = process.argv.includes("--quick");
 const bin = fileURLToPath(new URL("../bin/proxy-ix.js", import.meta.url));
@@ -24,15 +24,6 @@ const baseEnv = {
   TWILIO_ACCOUNT_SID: emulator.accountSid,
   TWILIO_AUTH_TOKEN: emulator.authToken,
   PROXY_IX_BASE_URL: emulator.url,
-};
-const NO_FAULTS = {
-  latency: 0,
-  jitter: 0,
-  maxConcurrency: 0,
-  retryAfter: null,
-  failRate: 0,
-  hangRate: 0,
-  legalHold: false,
 };
 
 /** Peak RSS of a child from the kernel's high-water mark (VmHWM), sampled until it exits. */
@@ -89,7 +80,7 @@ function runCli(args, { onFirstStdout } = {}) {
 
 function seed(interactions, faults = {}) {
   emulator.reset({ services: 1, sessions: 1, interactions, notFinalRate: 0, foreignRate: 0 });
-  emulator.setFaults({ ...NO_FAULTS, ...faults });
+  emulator.setFaults({ ...DEFAULT_FAULTS, ...faults });
   return emulator.state().sessions[0].sid;
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lines, runCli, startCli } from "../helpers/cli.js";
-import { type Emulator, emulator, envFor, reseed, stateOf } from "../helpers/emulator.js";
+import { type Emulator, emulator, envFor, reseed, stateOf, waitFor } from "../helpers/emulator.js";
 
 let emu: Emulator;
 let env: Record<string, string | undefined>;
@@ -62,12 +62,3 @@ describe("SIGKILL mid-purge", () => {
     expect(exported.length - all.size).toBeLessThanOrEqual(kills * 8);
   }, 120_000);
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error("timed out waiting");
-}

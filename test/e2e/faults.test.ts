@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_FAULTS } from "../../src/emulator/index.js";
 import { runCli } from "../helpers/cli.js";
 import {
   apiGet,
@@ -30,16 +31,6 @@ beforeAll(async () => {
 });
 afterAll(() => emu.close());
 
-const NO_FAULTS = {
-  latency: 0,
-  jitter: 0,
-  maxConcurrency: 0,
-  retryAfter: null,
-  failRate: 0,
-  hangRate: 0,
-  legalHold: false,
-};
-
 const scenarios = [
   {
     name: "--fail-rate 0.1 (500s, 503s, connections destroyed mid-response)",
@@ -62,7 +53,7 @@ describe.each(scenarios)("purge of 1,000 Interactions under $name", ({ faults, a
     const session = (await stateOf(emu)).sessions[0]?.sid as string;
     const interactions = [...emu.store.listInteractions(session)];
     expect(interactions).toHaveLength(1000);
-    emu.setFaults({ ...NO_FAULTS, ...faults });
+    emu.setFaults({ ...DEFAULT_FAULTS, ...faults });
     let result: Awaited<ReturnType<typeof runCli>>;
     try {
       result = await runCli(
@@ -73,7 +64,7 @@ describe.each(scenarios)("purge of 1,000 Interactions under $name", ({ faults, a
         },
       );
     } finally {
-      emu.setFaults(NO_FAULTS);
+      emu.setFaults(DEFAULT_FAULTS);
     }
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);

@@ -72,3 +72,17 @@ export function resourcePath(emu: Emulator, sid: string): string {
   const kind = sid.startsWith("CA") ? "Calls" : "Messages";
   return `/2010-04-01/Accounts/${emu.accountSid}/${kind}/${sid}.json`;
 }
+
+/** Polls until `check` holds (e.g. a purge has got far enough to be interrupted). */
+export async function waitFor(
+  check: () => Promise<boolean>,
+  timeoutMs = 30_000,
+  everyMs = 10,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+  throw new Error("timed out waiting");
+}
