@@ -18,6 +18,11 @@ export function renderPurgeSummary(io: IOStreams, report: PurgeReport): string {
         (report.include_resources ? `, and ${n(plan.resources)} linked Messages/Calls` : "") +
         ".",
     );
+    if (i.already_gone > 0) {
+      lines.push(
+        `${n(i.already_gone)} of the given Interactions were not found (already gone): nothing to delete.`,
+      );
+    }
     if (plan.skipped_resources > 0) {
       lines.push(
         `${n(plan.skipped_resources)} linked resources are of kinds proxy-ix cannot delete: their Interactions would be kept.`,

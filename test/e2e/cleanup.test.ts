@@ -338,6 +338,9 @@ describe("outcomes", () => {
     );
     expect(again.code).toBe(0);
     expect((JSON.parse(again.stdout) as Report).interactions).toMatchObject({ deleted: 0, already_gone: 1 });
+    const plan = await runCli(["delete", a.sid, "--session", session, "--dry-run"], { env });
+    expect(plan.code).toBe(0);
+    expect(plan.stderr).toContain("1 of the given Interactions were not found (already gone)");
     expect((await stateOf(emu)).counts.interactions).toBe(8);
   });
 });
