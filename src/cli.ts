@@ -21,11 +21,14 @@ export interface MainOptions extends IOOptions {
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
   const env = options.env ?? process.env;
   const stdout = options.stdout ?? process.stdout;
-  // `proxy-ix --help | head`: the reader leaving early is not an error (data commands stop quietly too).
-  stdout.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code !== "EPIPE") throw error;
-  });
   const stderr = options.stderr ?? process.stderr;
+  // `proxy-ix --help | head`: the reader leaving early is not an error (data commands stop quietly too).
+  // The same for stderr (`2>&1 | head`): without a listener, EPIPE there would crash a purge mid-run.
+  for (const stream of [stdout, stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") process.exitCode = ExitCode.failure;
+    });
+  }
   let io: Promise<IOStreams> | undefined;
   const program = buildProgram({
     env,

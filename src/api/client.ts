@@ -95,6 +95,8 @@ export function createApiClient(config: ClientConfig, hooks: ClientHooks = {}): 
       // retries meant for server errors, nor the other way round.
       calculateDelay: ({ error, retryAfter }) => {
         const status = error.response?.statusCode;
+        // Give the permit back before sleeping: a request waiting out its backoff is not on the wire.
+        releasePermit(error.options.context, status ?? null);
         const key = status === 429 ? "throttledAttempts" : "failedAttempts";
         const context = error.options.context;
         const attempts = Number(context[key] ?? 0) + 1;

@@ -8,7 +8,8 @@ let gc: (() => void) | null | undefined;
  * allocation rate, and a 1000-item page lives across awaits long enough to be promoted, so RSS grows
  * with N although nothing is retained (measured: heap after GC is the same at 10,000 and 100,000).
  * Node's own flags (--max-old-space-size) cannot be set from inside a running CLI, so we collect
- * explicitly; one collection costs a few ms per ~25,000 Interactions.
+ * explicitly: a few ms per page. Setting --expose-gc after start-up is not guaranteed by Node (its
+ * docs call late flag changes undefined); if `gc` does not appear, this quietly does nothing.
  */
 export function collectGarbage(): void {
   if (gc === undefined) {

@@ -8,7 +8,7 @@ export interface Page<T> {
   meta: PageMeta;
 }
 
-/** A full GC every so many pages keeps a long listing's memory flat (see memory.ts; measured in npm run bench). */
+/** A full GC before every page after the first keeps a long listing's memory flat (see memory.ts; npm run bench). */
 const GC_EVERY_PAGES = 1;
 
 /** Consecutive empty pages that still link onwards before we call the chain broken. */

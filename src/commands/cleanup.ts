@@ -4,7 +4,7 @@ import { linkedResourceKind } from "../api/resources.js";
 import type { Interaction } from "../api/types.js";
 import type { GlobalFlags } from "../config.js";
 import { ExitCode, exitCodeFor, SilentExit, UsageError } from "../errors.js";
-import type { IOStreams } from "../io.js";
+import { BrokenPipeError, type IOStreams } from "../io.js";
 import { AdaptiveLimiter } from "../purge/adaptive-limiter.js";
 import { linkedSids, type PurgeResult, type PurgeTarget, runPurge } from "../purge/engine.js";
 import { ExportFile } from "../purge/export-file.js";
@@ -84,12 +84,20 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
     const { report, listingError } = await execute(io, client, targets, raw, exportFile, quiet);
     // The report is data for scripts (stdout); the human summary is a message, like gh's (stderr),
     // so that a dry run's plan on stdout stays one line per Interaction.
-    if (raw.json) await io.out(`${JSON.stringify(report)}\n`);
-    else io.stderr.write(renderPurgeSummary(io, report));
+    // The exit code is decided before writing: a reader that went away (`| jq` killed by the same
+    // Ctrl-C) must not turn a failed or interrupted run into exit 0.
     const code = listingError === undefined ? exitCodeOf(report) : exitCodeFor(listingError);
+    try {
+      if (raw.json) await io.out(`${JSON.stringify(report)}\n`);
+      else io.stderr.write(renderPurgeSummary(io, report));
+    } catch (error) {
+      if (!(error instanceof BrokenPipeError)) throw error;
+    }
     if (code !== ExitCode.ok) throw new SilentExit(code);
   } finally {
-    await exportFile?.close();
+    // A failure to close must not hide the error that got us here; with none, it is the error.
+    const closing = exportFile?.close();
+    if (closing) await closing;
   }
 }
 

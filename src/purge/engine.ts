@@ -3,6 +3,7 @@ import { deleteInteraction } from "../api/interactions.js";
 import { deleteLinkedResource, linkedResourceUrl } from "../api/resources.js";
 import type { Interaction } from "../api/types.js";
 import { describeError, TwilioApiError } from "../errors.js";
+import { isSid } from "../sids.js";
 import type { ExportFile } from "./export-file.js";
 import {
   addListed,
@@ -40,6 +41,7 @@ export interface PurgeOptions {
 
 /** Twilio error codes that change what the run does (https://www.twilio.com/docs/api/errors). */
 const NOT_FINALIZED = 20009; // message still sending / call in progress: retry in a later run
+const NOT_FOUND = 20404; // the resource does not exist (any more)
 const LEGAL_HOLD = 80615; // account on legal hold: nothing can be deleted, never retry
 
 /**
@@ -59,6 +61,7 @@ export async function runPurge(
   const iterator = targets[Symbol.asyncIterator]();
   let stopReason: StopReason | null = null;
   let listingError: unknown;
+  let exhausted = false;
 
   const stop = (reason: StopReason, message: string) => {
     if (stopReason === null) {
@@ -78,13 +81,24 @@ export async function runPurge(
         stop("error", `listing failed: ${describeError(error)}`);
         return;
       }
-      if (next.done) return;
+      if (next.done) {
+        exhausted = true;
+        return;
+      }
       // A worker may have been waiting on the list while the run was stopped: do not start this one.
       if (stopReason !== null || options.stop.aborted) return;
       const target = next.value;
       sessions.add(target.sessionSid);
       report.interactions.matched++;
-      await processTarget(target);
+      try {
+        await processTarget(target);
+      } catch (error) {
+        // E.g. the export file could not be written: this Interaction was not touched (its line
+        // comes before any DELETE); stop starting new ones, and still report what was done.
+        report.interactions.failed++;
+        recordFailure(target.sid, null, error);
+        stop("error", describeError(error));
+      }
       report.sessions = sessions.size;
       await options.onDone?.(target, report);
     }
@@ -94,6 +108,25 @@ export async function runPurge(
     const { interaction } = target;
     if (interaction === null) {
       report.interactions.already_gone++;
+      return;
+    }
+    // The SID goes into a DELETE URL: a malformed one (e.g. "..") could name the Session instead.
+    if (!isSid(target.sid, ["KI"]) || !isSid(target.sessionSid, ["KC"])) {
+      report.interactions.failed++;
+      recordFailure(
+        target.sid,
+        null,
+        new Error(`the server listed a malformed Interaction SID: not deleted`),
+      );
+      return;
+    }
+    if (interaction.account_sid && interaction.account_sid !== client.accountSid) {
+      report.interactions.skipped++;
+      addListed(report, "skipped", {
+        interaction_sid: target.sid,
+        resource_sid: target.sid,
+        reason: `belongs to another account (${interaction.account_sid}): its Messages and Calls are not in ours`,
+      });
       return;
     }
     const legs = options.includeResources ? linkedSids(interaction) : [];
@@ -147,7 +180,7 @@ export async function runPurge(
       report.resources.deleted++;
       return "deleted";
     } catch (error) {
-      if (error instanceof TwilioApiError && error.status === 404) {
+      if (isGone(error)) {
         report.resources.already_gone++;
         return "already_gone";
       }
@@ -171,7 +204,7 @@ export async function runPurge(
       await deleteInteraction(client, target.serviceSid, target.sessionSid, target.sid);
       report.interactions.deleted++;
     } catch (error) {
-      if (error instanceof TwilioApiError && error.status === 404) {
+      if (isGone(error)) {
         report.interactions.already_gone++;
         return;
       }
@@ -206,12 +239,21 @@ export async function runPurge(
 
   const workers = Array.from({ length: Math.max(1, options.concurrency) }, () => worker());
   await Promise.all(workers);
-  if (stopReason === null && options.stop.aborted)
+  if (stopReason === null && options.stop.aborted && !exhausted)
     stop("interrupted", "interrupted: in-flight work finished, nothing new started");
   // Let the list generator clean up (it may be paused mid-page).
   await iterator.return?.();
   report.duration_ms = Date.now() - started;
   return { report, listingError };
+}
+
+/**
+ * Gone means Twilio said so: a 404 with Twilio's 20404. A 404 from anything else (a gateway, a wrong
+ * host or account in the URL) proves nothing, and taking it for "already gone" would let the
+ * Interaction be deleted while its Message still exists.
+ */
+function isGone(error: unknown): boolean {
+  return error instanceof TwilioApiError && error.status === 404 && error.code === NOT_FOUND;
 }
 
 /** The linked resource SIDs of an Interaction: inbound and outbound, when present, each once. */

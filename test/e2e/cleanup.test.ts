@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, stat } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lines, runCli } from "../helpers/cli.js";
+import { BIN, lines, runCli } from "../helpers/cli.js";
 import {
   apiGet,
   type Emulator,
@@ -256,6 +256,61 @@ describe("safety", () => {
     const exported = lines(await readFile(file, "utf8")).map((line) => JSON.parse(line));
     expect(exported.map((i) => i.sid).sort()).toEqual(interactions.map((i) => i.sid).sort());
     expect(exported.find((i) => i.sid === interactions[0]?.sid)).toEqual(interactions[0]);
+  });
+
+  it("an existing --export file that others can read is refused before anything is sent", async () => {
+    reseed(emu, { sessions: 1, interactions: 5 });
+    const session = (await stateOf(emu)).sessions[0]?.sid as string;
+    const file = join(dir, "shared.ndjson");
+    await writeFile(file, "", { mode: 0o644 });
+    await chmod(file, 0o644);
+    const result = await runCli(["purge", "--session", session, "--yes", "--export", file], { env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("can be read by others (mode 644)");
+    expect((await stateOf(emu)).requests.total).toBe(0);
+  });
+
+  it("an export file that fails mid-run stops the run with a report, and deletes nothing unexported", async () => {
+    reseed(emu, { sessions: 1, interactions: 20, notFinalRate: 0 });
+    const session = (await stateOf(emu)).sessions[0]?.sid as string;
+    // /dev/full accepts the open and fails every write with ENOSPC.
+    const result = await runCli(
+      ["purge", "--session", session, "--include-resources", "--yes", "--json", "--export", "/dev/full"],
+      {
+        env,
+      },
+    );
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.stopped).toBe("error");
+    expect(report.failures[0]?.message).toContain("ENOSPC");
+    expect(report.interactions.deleted).toBe(0);
+    const state = await stateOf(emu);
+    expect(state.requests.by_method?.DELETE ?? 0).toBe(0);
+    expect(state.counts.interactions).toBe(20);
+  });
+
+  it("keeps a failing exit code when the reader of stdout has gone away", async () => {
+    reseed(emu, { sessions: 1, interactions: 10, notFinalRate: 0 });
+    emu.setFaults({ legalHold: true });
+    try {
+      const session = (await stateOf(emu)).sessions[0]?.sid as string;
+      const { spawn } = await import("node:child_process");
+      const code = await new Promise<number | null>((resolve) => {
+        const child = spawn(
+          "bash",
+          [
+            "-c",
+            `set -o pipefail; node ${BIN} purge --session ${session} --include-resources --yes --json | head -c 0`,
+          ],
+          { env: { PATH: process.env.PATH, ...env } as NodeJS.ProcessEnv, stdio: "ignore" },
+        );
+        child.on("close", resolve);
+      });
+      expect(code).toBe(1);
+    } finally {
+      emu.setFaults({ legalHold: false });
+    }
   });
 
   it("an --export path that cannot be written is a usage error before anything is sent", async () => {

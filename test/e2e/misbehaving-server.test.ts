@@ -145,6 +145,41 @@ describe("a server that misbehaves", () => {
     ]);
   });
 
+  it("a 404 that is not Twilio's 20404 (e.g. a gateway's HTML page) is a failure, and the Interaction is kept", async () => {
+    const server = await countingServer((req, res, origin) => {
+      const url = new URL(req.url ?? "/", origin);
+      if (url.pathname === "/v1/Services") return json(res, 200, page("services", [{ sid: KS }], null));
+      if (url.pathname.endsWith("/Interactions"))
+        return json(res, 200, page("interactions", [interaction(3)], null));
+      if (url.pathname.startsWith("/2010-04-01/")) {
+        return res.writeHead(404, { "content-type": "text/html" }).end("<html>Not here</html>");
+      }
+      res.writeHead(204).end();
+    });
+    servers.push(server);
+    const result = await runCli(["purge", "--session", KC, "--include-resources", "--yes", "--json"], {
+      env: envFor(server),
+    });
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.resources).toMatchObject({ failed: 1, already_gone: 0 });
+    expect(report.interactions).toMatchObject({ failed: 1, deleted: 0 });
+    expect(server.requests.filter((r) => r.method === "DELETE" && r.path.startsWith("/v1/"))).toHaveLength(0);
+  });
+
+  it("an Interaction of another account, or with a malformed SID, is never deleted", async () => {
+    const foreign = { ...interaction(4), account_sid: `AC${"f".repeat(32)}` };
+    const malformed = { ...interaction(5), sid: ".." };
+    const server = await stub((res) => json(res, 200, page("interactions", [foreign, malformed], null)));
+    const result = await runCli(["purge", "--session", KC, "--include-resources", "--yes", "--json"], {
+      env: envFor(server),
+    });
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.interactions).toMatchObject({ matched: 2, skipped: 1, failed: 1, deleted: 0 });
+    expect(server.requests.filter((r) => r.method === "DELETE")).toHaveLength(0);
+  });
+
   it("an endless chain of pages repeating the same items", async () => {
     const server = await stub((res, url, origin) => {
       const n = Number(url.searchParams.get("PageToken") ?? "0");

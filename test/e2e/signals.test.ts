@@ -24,7 +24,7 @@ describe("Ctrl-C", () => {
     try {
       const session = (await stateOf(emu)).sessions[0]?.sid as string;
       const file = join(dir, "sigint.ndjson");
-      await writeFile(file, "");
+      await writeFile(file, "", { mode: 0o600 });
       const run = startCli(
         [
           "purge",
