@@ -94,11 +94,12 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
       if (!(error instanceof BrokenPipeError)) throw error;
     }
     if (code !== ExitCode.ok) throw new SilentExit(code);
-  } finally {
-    // A failure to close must not hide the error that got us here; with none, it is the error.
-    const closing = exportFile?.close();
-    if (closing) await closing;
+  } catch (error) {
+    // A failure to close must not hide the error that got us here.
+    await exportFile?.close().catch(() => undefined);
+    throw error;
   }
+  await exportFile?.close();
 }
 
 async function execute(
