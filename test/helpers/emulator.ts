@@ -1,4 +1,9 @@
-import { type Emulator, type EmulatorOptions, startEmulator } from "../../src/emulator/index.js";
+import {
+  DEFAULT_SEED,
+  type Emulator,
+  type EmulatorOptions,
+  startEmulator,
+} from "../../src/emulator/index.js";
 
 export type { Emulator };
 
@@ -13,15 +18,7 @@ export function emulator(options: Partial<EmulatorOptions> = {}): Promise<Emulat
 
 /** Reseeds with the documented defaults for everything not given, whatever earlier tests set. */
 export function reseed(emu: Emulator, options: Partial<EmulatorOptions> = {}): void {
-  emu.reset({
-    services: 1,
-    sessions: 3,
-    interactions: 20,
-    randomSeed: 1,
-    notFinalRate: 0.05,
-    foreignRate: 0,
-    ...options,
-  });
+  emu.reset({ ...DEFAULT_SEED, ...options });
 }
 
 /** The environment a user sets to point proxy-ix at the emulator with the Auth Token. */
