@@ -1,4 +1,6 @@
 #!/usr/bin/env node
-import { main } from "../dist/emulator/main.js";
-
-process.exitCode = await main(process.argv.slice(2));
+"use strict";
+// CommonJS like bin/proxy-ix.js (bin/package.json); the emulator itself is an ES module.
+import("../dist/emulator/main.js").then(async ({ main }) => {
+  process.exitCode = await main(process.argv.slice(2));
+});

@@ -1,5 +1,4 @@
 import type { Readable, Writable } from "node:stream";
-import type { ChalkInstance } from "chalk";
 
 /**
  * The streams object (gh's IOStreams): owns stdout/stderr/stdin, knows which is a terminal, and decides
@@ -13,20 +12,30 @@ export interface Spinner {
   stop(): void;
 }
 
+/** The few styles proxy-ix uses: chalk's when colour is on, plain text otherwise. */
+export interface Style {
+  bold(text: string): string;
+  green(text: string): string;
+  yellow(text: string): string;
+  red(text: string): string;
+}
+
+const plain = (text: string) => text;
+const PLAIN: Style = { bold: plain, green: plain, yellow: plain, red: plain };
+
 export interface IOStreams {
   readonly stdout: Writable;
   readonly stderr: Writable;
-  readonly stdin: Readable;
   readonly isStdoutTTY: boolean;
   readonly isStderrTTY: boolean;
-  readonly isStdinTTY: boolean;
   readonly color: boolean;
-  readonly chalk: ChalkInstance;
+  readonly style: Style;
   /** Writes data to stdout, waiting for the pipe to drain so memory stays flat on huge outputs. */
   out(text: string): Promise<void>;
   /** Writes a message line to stderr. */
   err(line: string): void;
-  canPrompt(): boolean;
+  /** Both stdin and stderr are terminals, so a question can be asked and answered. */
+  canPrompt(): Promise<boolean>;
   /** An ora spinner on stderr when it is a terminal; null otherwise (and with --quiet). */
   spinner(text: string): Promise<Spinner | null>;
   /** Reads one line from stdin (for confirmations). */
@@ -47,19 +56,20 @@ export class BrokenPipeError extends Error {
   override name = "BrokenPipeError";
 }
 
-/** Async so that chalk loads only once a command runs: `--help` and `--version` never need it. */
+/**
+ * Async so that chalk loads only when there is colour to show: never for `--help`, `--version`, pipes
+ * and cron. process.stdin is touched only to read a confirmation (creating it costs ~2 ms of start-up).
+ */
 export async function createIO(options: IOOptions = {}): Promise<IOStreams> {
   const env = options.env ?? process.env;
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
-  const stdin = options.stdin ?? process.stdin;
+  const stdinOf = () => options.stdin ?? process.stdin;
   const forced = env.PROXY_IX_FORCE_TTY === "1";
   const isStdoutTTY = forced || Boolean(stdout.isTTY);
   const isStderrTTY = forced || Boolean(stderr.isTTY);
-  const isStdinTTY = forced || Boolean(stdin.isTTY);
   const color = !options.noColor && !env.NO_COLOR && env.TERM !== "dumb" && isStdoutTTY && !forced;
-  const { Chalk } = await import("chalk");
-  const chalk = new Chalk({ level: color ? 1 : 0 });
+  const style = color ? new (await import("chalk")).Chalk({ level: 1 }) : PLAIN;
   let broken = false;
   stdout.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code === "EPIPE") broken = true;
@@ -68,12 +78,10 @@ export async function createIO(options: IOOptions = {}): Promise<IOStreams> {
   return {
     stdout,
     stderr,
-    stdin,
     isStdoutTTY,
     isStderrTTY,
-    isStdinTTY,
     color,
-    chalk,
+    style,
     out(text) {
       if (broken) return Promise.reject(new BrokenPipeError("stdout closed"));
       return new Promise((resolve, reject) => {
@@ -88,8 +96,9 @@ export async function createIO(options: IOOptions = {}): Promise<IOStreams> {
     err(line) {
       stderr.write(`${line}\n`);
     },
-    canPrompt() {
-      return isStdinTTY && isStderrTTY;
+    async canPrompt() {
+      if (!isStderrTTY) return false;
+      return forced || (options.stdin ? Boolean(options.stdin.isTTY) : (await import("node:tty")).isatty(0));
     },
     async spinner(text) {
       // A pseudo-terminal that reports no width (e.g. under `script` without a terminal) would make
@@ -101,6 +110,7 @@ export async function createIO(options: IOOptions = {}): Promise<IOStreams> {
       return ora({ text, stream: stderr, color: "cyan", isEnabled: true }).start();
     },
     readLine() {
+      const stdin = stdinOf();
       return new Promise((resolve) => {
         let buffer = "";
         const onData = (chunk: Buffer | string) => {

@@ -1,6 +1,3 @@
-import v8 from "node:v8";
-import vm from "node:vm";
-
 let gc: (() => void) | null | undefined;
 
 /**
@@ -10,9 +7,11 @@ let gc: (() => void) | null | undefined;
  * Node's own flags (--max-old-space-size) cannot be set from inside a running CLI, so we collect
  * explicitly: a few ms per page. Setting --expose-gc after start-up is not guaranteed by Node (its
  * docs call late flag changes undefined); if `gc` does not appear, this quietly does nothing.
+ * node:v8 and node:vm load on first use: node:v8 alone costs ~3 ms of start-up.
  */
-export function collectGarbage(): void {
+export async function collectGarbage(): Promise<void> {
   if (gc === undefined) {
+    const [{ default: v8 }, { default: vm }] = await Promise.all([import("node:v8"), import("node:vm")]);
     v8.setFlagsFromString("--expose-gc");
     gc = (vm.runInNewContext("gc") as (() => void) | undefined) ?? null;
   }

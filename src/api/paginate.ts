@@ -36,7 +36,7 @@ export async function* paginate<T>(
   let pages = 0;
   while (url !== null) {
     // Not before the first page: a one-page listing (the common case) pays nothing.
-    if (++pages > 1 && pages % GC_EVERY_PAGES === 0) collectGarbage();
+    if (++pages > 1 && pages % GC_EVERY_PAGES === 0) await collectGarbage();
     if (visited.has(url)) {
       throw new ResponseShapeError(
         `the server linked back to a page already read (${pathOf(url)}): stopping`,

@@ -60,8 +60,9 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
   const { context, globals, raw } = run;
   const io = await context.io();
   const dryRun = raw.dryRun === true;
-  const interactive = io.canPrompt() && !raw.yes && !dryRun;
-  if (!dryRun && !raw.yes && !io.canPrompt()) {
+  const canPrompt = await io.canPrompt();
+  const interactive = canPrompt && !raw.yes && !dryRun;
+  if (!dryRun && !raw.yes && !canPrompt) {
     throw new UsageError(
       "this deletes data: pass --yes to confirm (there is no terminal to ask on), or --dry-run",
     );
@@ -202,7 +203,7 @@ async function confirm(
         ? ` (${kept} of them will be kept: ${undeletable} linked resources are of kinds proxy-ix cannot delete)`
         : "")
     : `${where} (their ${resources} linked Messages/Calls stay)`;
-  io.stderr.write(`${io.chalk.bold("?")} Delete ${what}? This cannot be undone. [y/N] `);
+  io.stderr.write(`${io.style.bold("?")} Delete ${what}? This cannot be undone. [y/N] `);
   const answer = (await io.readLine()).toLowerCase();
   return answer === "y" || answer === "yes";
 }

@@ -5,7 +5,7 @@ const LISTED_LINES = 20;
 
 /** The human summary of a purge/delete run. The `--json` report is the PurgeReport itself. */
 export function renderPurgeSummary(io: IOStreams, report: PurgeReport): string {
-  const { chalk } = io;
+  const { style } = io;
   const n = (value: number) => value.toLocaleString("en-US");
   const i = report.interactions;
   const r = report.resources;
@@ -13,7 +13,7 @@ export function renderPurgeSummary(io: IOStreams, report: PurgeReport): string {
   if (report.dry_run && report.would_delete) {
     const plan = report.would_delete;
     lines.push(
-      chalk.bold("Dry run: nothing was deleted."),
+      style.bold("Dry run: nothing was deleted."),
       `Would delete ${n(plan.interactions)} of ${n(i.matched)} matching ${plural(i.matched, "Interaction")} in ${n(report.sessions)} ${plural(report.sessions, "Session")}` +
         (report.include_resources ? `, and ${n(plan.resources)} linked Messages/Calls` : "") +
         ".",
@@ -30,18 +30,18 @@ export function renderPurgeSummary(io: IOStreams, report: PurgeReport): string {
     }
   } else {
     lines.push(
-      `Interactions: ${n(i.matched)} matched, ${chalk.green(`${n(i.deleted)} deleted`)}, ${n(i.already_gone)} already gone, ` +
+      `Interactions: ${n(i.matched)} matched, ${style.green(`${n(i.deleted)} deleted`)}, ${n(i.already_gone)} already gone, ` +
         `${n(i.deferred)} deferred, ${n(i.skipped)} skipped, ${colourFailed(io, i.failed)}`,
     );
     if (report.include_resources) {
       lines.push(
-        `Resources:    ${chalk.green(`${n(r.deleted)} deleted`)}, ${n(r.already_gone)} already gone, ${n(r.deferred)} deferred, ` +
+        `Resources:    ${style.green(`${n(r.deleted)} deleted`)}, ${n(r.already_gone)} already gone, ${n(r.deferred)} deferred, ` +
           `${n(r.skipped)} skipped, ${colourFailed(io, r.failed)}`,
       );
     }
   }
   lines.push(`Time: ${(report.duration_ms / 1000).toFixed(1)} s`);
-  if (report.stopped) lines.push(chalk.yellow(`Stopped early: ${report.stopped_message}`));
+  if (report.stopped) lines.push(style.yellow(`Stopped early: ${report.stopped_message}`));
   section(
     lines,
     "Deferred (not finalized yet, Twilio error 20009): run again later",
@@ -56,7 +56,7 @@ export function renderPurgeSummary(io: IOStreams, report: PurgeReport): string {
   );
   section(
     lines,
-    chalk.red("Failed (kept)"),
+    style.red("Failed (kept)"),
     report.failures.map(
       (f) =>
         `${f.interaction_sid}  ${f.resource_sid ?? "-"}  ${f.code === null ? `HTTP ${f.status ?? "-"}` : `Twilio error ${f.code}`}: ${f.message}`,
@@ -72,7 +72,7 @@ export function plural(count: number, noun: string): string {
 
 function colourFailed(io: IOStreams, count: number): string {
   const text = `${count.toLocaleString("en-US")} failed`;
-  return count > 0 ? io.chalk.red(text) : text;
+  return count > 0 ? io.style.red(text) : text;
 }
 
 function section(lines: string[], title: string, entries: string[], omitted: number): void {

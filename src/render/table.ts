@@ -4,7 +4,7 @@ import type { IOStreams } from "../io.js";
 /** An aligned, borderless table in gh's style: bold header, columns separated by two spaces. */
 export function renderTable(io: IOStreams, head: string[], rows: string[][]): string {
   const table = new Table({
-    head: head.map((name) => io.chalk.bold(name.toUpperCase())),
+    head: head.map((name) => io.style.bold(name.toUpperCase())),
     chars: {
       top: "",
       "top-mid": "",
@@ -36,5 +36,5 @@ export function renderTable(io: IOStreams, head: string[], rows: string[][]): st
 /** A record as aligned `key  value` lines, for `fetch` on a terminal. */
 export function renderKeyValue(io: IOStreams, entries: [string, string][]): string {
   const width = Math.max(...entries.map(([key]) => key.length));
-  return `${entries.map(([key, value]) => `${io.chalk.bold(key.padEnd(width))}  ${value}`.trimEnd()).join("\n")}\n`;
+  return `${entries.map(([key, value]) => `${io.style.bold(key.padEnd(width))}  ${value}`.trimEnd()).join("\n")}\n`;
 }
