@@ -13,106 +13,10 @@ import { createRequire } from "node:module";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { builtins, lazyListFormat, lazyPackages } from "./bundle-plugins.js";
 
 const require = createRequire(import.meta.url);
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
-
-/**
- * Node built-ins as CommonJS requires, some on first use:
- * - commander requires node:child_process at load, for executable subcommands, which proxy-ix has none
- *   of: it pulls in node:net and costs ~4 ms of every start, so it is loaded on first use.
- * - `await import("node:…")` in our code would stay a real dynamic import, which a script run by
- *   bin/proxy-ix.js cannot make; it becomes a require on first use.
- */
-const builtins = {
-  name: "builtins",
-  setup(b) {
-    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      args.importer.includes("node_modules")
-        ? { path: "child_process", namespace: "lazy-builtin" }
-        : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, ({ path }) => ({
-      contents: `let m; module.exports = new Proxy({}, { get: (_, key) => (m ??= require("node:${path}"))[key] });`,
-      loader: "js",
-    }));
-    b.onResolve({ filter: /^node:/ }, (args) =>
-      args.kind === "dynamic-import" ? { path: args.path, namespace: "required-builtin" } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: "required-builtin" }, ({ path }) => ({
-      contents: `module.exports = require(${JSON.stringify(path)});`,
-      loader: "js",
-    }));
-  },
-};
-
-/**
- * got imports three packages that serve options proxy-ix never sets: http2-wrapper (`http2: true`;
- * it loads node:http2 and builds a TLS socket at import), cacheable-lookup (`dnsCache`; node:dns) and
- * cacheable-request (`cache`; keyv and friends). Together ~6 ms of every command that makes a
- * request. Each is replaced by a stand-in that loads the real package on first use: a Proxy per export
- * that got imports, forwarding property reads, calls, `new` and `instanceof`. If got starts importing
- * another export from them, esbuild fails the build ("No matching export") rather than guessing.
- */
-const LAZY_PACKAGES = {
-  "http2-wrapper": [],
-  "cacheable-lookup": [],
-  "cacheable-request": ["CacheError"],
-};
-const lazyPackages = {
-  name: "lazy-packages",
-  setup(b) {
-    const names = Object.keys(LAZY_PACKAGES).join("|");
-    b.onResolve({ filter: new RegExp(`^(${names})$`) }, (args) =>
-      /[\\/]node_modules[\\/]got[\\/]/.test(args.importer)
-        ? { path: args.path, namespace: "lazy-package", pluginData: { resolveDir: args.resolveDir } }
-        : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: "lazy-package" }, ({ path, pluginData }) => ({
-      contents: `
-let real;
-const load = () => (real ??= require(${JSON.stringify(path)}));
-const lazy = (pick) => new Proxy(function () {}, {
-  get: (_, key) => Reflect.get(pick(), key),
-  has: (_, key) => Reflect.has(pick(), key),
-  apply: (_, self, args) => Reflect.apply(pick(), self, args),
-  construct: (_, args) => Reflect.construct(pick(), args),
-  getPrototypeOf: () => Reflect.getPrototypeOf(pick()),
-});
-export default lazy(() => (load().__esModule ? load().default : load()));
-${LAZY_PACKAGES[path].map((name) => `export const ${name} = lazy(() => load().${name});`).join("\n")}
-`,
-      loader: "js",
-      resolveDir: pluginData.resolveDir,
-    }));
-  },
-};
-
-/**
- * @sindresorhus/is (got's argument checks) creates two Intl.ListFormat at import, for error messages
- * about wrong-type arguments; that loads ICU's locale data: ~10 ms of every command that makes a
- * request. They are created on first use instead. The build fails if the code no longer matches.
- */
-const lazyListFormat = {
-  name: "lazy-list-format",
-  setup(b) {
-    b.onLoad({ filter: /[\\/]@sindresorhus[\\/]is[\\/]distribution[\\/]index\.js$/ }, ({ path }) => {
-      const source = readFileSync(path, "utf8");
-      const eager = /const (\w+) = new Intl\.ListFormat\(([^)]*)\);/g;
-      const lazy = source.replace(
-        eager,
-        (_, name, args) =>
-          `let ${name}Instance; const ${name} = { format: (list) => (${name}Instance ??= new Intl.ListFormat(${args})).format(list) };`,
-      );
-      if (lazy === source || /new Intl\.ListFormat\([^)]*\);/.test(lazy.replace(/\?\?= new Intl/g, ""))) {
-        throw new Error(
-          "@sindresorhus/is changed: its Intl.ListFormat are no longer where the bundle defers them",
-        );
-      }
-      return { contents: lazy, loader: "js" };
-    });
-  },
-};
 
 const outdir = new URL("../dist/bundle/", import.meta.url);
 rmSync(outdir, { recursive: true, force: true });

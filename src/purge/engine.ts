@@ -1,5 +1,6 @@
 import type { ApiClient } from "../api/client.js";
 import { deleteInteraction } from "../api/interactions.js";
+import { capYoungGeneration, prepareYoungGenerationCap } from "../api/memory.js";
 import { deleteLinkedResource, linkedResourceUrl } from "../api/resources.js";
 import type { Interaction } from "../api/types.js";
 import { describeError, TwilioApiError } from "../errors.js";
@@ -100,6 +101,7 @@ export async function runPurge(
         stop("error", describeError(error));
       }
       report.sessions = sessions.size;
+      capYoungGeneration();
       await options.onDone?.(target, report);
     }
   }
@@ -237,6 +239,7 @@ export async function runPurge(
       stop("auth", `authentication refused: ${api.message}`);
   }
 
+  await prepareYoungGenerationCap();
   const workers = Array.from({ length: Math.max(1, options.concurrency) }, () => worker());
   await Promise.all(workers);
   if (stopReason === null && options.stop.aborted && !exhausted)
