@@ -35,10 +35,20 @@ function loadCli({ codeCache = true } = {}) {
 
 module.exports = { loadCli, CODE_CACHE };
 
-if (require.main === module) {
-  loadCli()
-    .cli.main(process.argv.slice(2))
-    .then((code) => {
-      process.exitCode = code;
-    });
+function start() {
+  let cli;
+  try {
+    ({ cli } = loadCli());
+  } catch (error) {
+    if (error.code !== "ENOENT" || error.path !== BUNDLE) throw error;
+    // A checkout that was never built (npm ci and npm install build it): one line, no stack trace.
+    process.stderr.write(`proxy-ix: ${BUNDLE} is missing: run \`npm run build\` first\n`);
+    process.exitCode = 1;
+    return;
+  }
+  cli.main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }
+
+if (require.main === module) start();

@@ -99,6 +99,19 @@ describe("the V8 code cache", () => {
   });
 });
 
+describe("an unbuilt checkout", () => {
+  it("says in one line to build, with exit code 1 and no stack trace", async () => {
+    const unbuilt = path.join(work, "unbuilt");
+    cpSync(path.join(root, "bin"), path.join(unbuilt, "bin"), { recursive: true });
+    const result = await run(path.join(unbuilt, "bin/proxy-ix.js"), ["--version"]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(
+      `proxy-ix: ${path.join(unbuilt, "dist/bundle/cli.cjs")} is missing: run \`npm run build\` first\n`,
+    );
+  });
+});
+
 describe("what a short command loads", () => {
   // Each of these costs milliseconds of start-up (docs/performance.md). Not node:net: node itself loads
   // it for a stdout that is a pipe, as here.
