@@ -6,7 +6,9 @@ import { readFileSync } from "node:fs";
 /**
  * Node built-ins as CommonJS requires, some on first use:
  * - commander requires node:child_process at load, for executable subcommands, which proxy-ix has none
- *   of: it pulls in node:net and costs ~4 ms of every start, so it is loaded on first use.
+ *   of: it pulls in node:net and costs ~4 ms of every start, so it is loaded on first use. Only for
+ *   commander's `require()`: the stand-in forwards property reads, which is all that CommonJS use
+ *   needs (an ES module's named import would find no properties to copy).
  * - `await import("node:…")` in our code would stay a real dynamic import, which a script run by
  *   bin/proxy-ix.js cannot make; it becomes a require on first use.
  */
@@ -14,7 +16,7 @@ export const builtins = {
   name: "builtins",
   setup(b) {
     b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      args.importer.includes("node_modules")
+      args.kind === "require-call" && /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer)
         ? { path: "child_process", namespace: "lazy-builtin" }
         : undefined,
     );

@@ -8,14 +8,11 @@
 // CommonJS bundle, esbuild turns each `await import()` into a module that is evaluated on first use, so
 // got, ora, chalk and cli-table3 still load only when a command needs them.
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { Writable } from "node:stream";
+import { readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { builtins, lazyListFormat, lazyPackages } from "./bundle-plugins.js";
 
-const require = createRequire(import.meta.url);
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 
 const outdir = new URL("../dist/bundle/", import.meta.url);
@@ -43,51 +40,17 @@ if (/\bimport\(/.test(readFileSync(new URL("cli.cjs", outdir), "utf8"))) {
 }
 
 // --- V8 code cache ------------------------------------------------------------------------------------
-// The cache holds the bytecode of every function that ran, so it is taken after a training run of the
-// common paths (--help, list, fetch, a dry-run purge) against the emulator, in this process.
-const { loadCli, CODE_CACHE } = require("../bin/proxy-ix.js");
-const { cli, script } = loadCli({ codeCache: false });
-const { startEmulator } = await import("../dist/emulator/index.js");
-const emulator = await startEmulator({ port: 0, services: 1, sessions: 1, interactions: 5 });
-try {
-  const session = emulator.state().sessions[0];
-  const env = {
-    TWILIO_ACCOUNT_SID: emulator.accountSid,
-    TWILIO_AUTH_TOKEN: emulator.authToken,
-    PROXY_IX_BASE_URL: emulator.url,
-    PROXY_IX_SERVICE_SID: session.service_sid,
-  };
-  const run = async (...argv) => {
-    let stdout = "";
-    const sink = (keep) =>
-      new Writable({
-        write(chunk, _encoding, done) {
-          if (keep) stdout += chunk;
-          done();
-        },
-      });
-    const code = await cli.main(argv, { env, stdout: sink(true), stderr: sink(false), stdin: sink(false) });
-    if (code !== 0) throw new Error(`training run \`proxy-ix ${argv.join(" ")}\` exited ${code}`);
-    return stdout;
-  };
-  await run("--help");
-  await run("list", "--help");
-  await run("sessions");
-  const [first] = JSON.parse(await run("list", "--session", session.sid, "--json"));
-  await run("list", "--session", session.sid);
-  await run("fetch", "--session", session.sid, first.sid);
-  await run("purge", "--session", session.sid, "--include-resources", "--dry-run", "--json");
-} finally {
-  await emulator.close();
-}
-writeFileSync(CODE_CACHE, script.createCachedData());
-
-// A fresh node must accept it (it would not if, say, a V8 flag differed from this process's).
+// Written by scripts/code-cache.js after a training run, in a node with no V8 flags and no NODE_OPTIONS
+// (V8 rejects a cache made under other flags than the run's), then checked in another such node.
+const root = fileURLToPath(new URL("..", import.meta.url));
+const clean = { cwd: root, env: { PATH: process.env.PATH ?? "" }, encoding: "utf8" };
+const training = spawnSync(process.execPath, ["scripts/code-cache.js"], { ...clean, stdio: "inherit" });
+if (training.status !== 0) throw new Error(`scripts/code-cache.js exited ${training.status}`);
 const check = spawnSync(
   process.execPath,
-  ["-e", 'process.stdout.write(String(require("./bin/proxy-ix.js").loadCli().script.cachedDataRejected))'],
-  { cwd: fileURLToPath(new URL("..", import.meta.url)), encoding: "utf8" },
+  ["-e", 'process.stdout.write(require("./bin/proxy-ix.js").loadCli().codeCache)'],
+  clean,
 );
-if (check.stdout !== "false") {
-  throw new Error(`a fresh node rejects the code cache: ${check.stdout}${check.stderr}`);
+if (check.stdout !== "used") {
+  throw new Error(`a fresh node does not use the code cache: ${check.stdout}${check.stderr}`);
 }
