@@ -2,64 +2,90 @@
 "use strict";
 // CommonJS (bin/package.json): an ES module entry point costs node's ESM loader, ~4 ms of every start.
 const { readFileSync } = require("node:fs");
-const { dirname, join } = require("node:path");
+const { join } = require("node:path");
 const { Script } = require("node:vm");
 
-const BUNDLE = join(__dirname, "..", "dist", "bundle", "cli.cjs");
-const CODE_CACHE = `${BUNDLE}.v8cache`;
+const BUNDLE_DIR = join(__dirname, "..", "dist", "bundle");
+const BUNDLE = join(BUNDLE_DIR, "cli.cjs");
 const DIGEST_BYTES = 32;
+
+/** The code cache file of a bundle file. */
+function codeCachePath(file) {
+  return `${file}.v8cache`;
+}
 
 /** What the code cache file holds after its first 32 bytes, and those bytes: one digest of both. */
 function digestOf(source, data) {
   return require("node:crypto").createHash("sha256").update(source).update(data).digest();
 }
 
-/** The code cache file for this bundle: V8's data, after a SHA-256 of the bundle and that data. */
+/** The code cache file for a bundle file: V8's data, after a SHA-256 of the bundle file and that data. */
 function sealCodeCache(source, data) {
   return Buffer.concat([digestOf(source, data), data]);
 }
 
 /**
- * V8's data from the code cache file, if it is this bundle's. V8 itself checks only the source's
+ * V8's data from a code cache file, if it is this bundle file's. V8 itself checks only the source's
  * length and its own version and flags: a bundle edited to the same length would run the cached (old)
- * code, and a damaged file can crash node. So the file carries a SHA-256 of the bundle and the data
- * (~2.5 ms with loading node:crypto, which got loads anyway).
+ * code, and a damaged file can crash node. So the file carries a SHA-256 of the bundle file and the
+ * data (~2 ms with loading node:crypto, which got loads anyway).
  */
-function openCodeCache(source) {
-  let file;
+function openCodeCache(file, source) {
+  let cache;
   try {
-    file = readFileSync(CODE_CACHE);
+    cache = readFileSync(codeCachePath(file));
   } catch {
     return { status: "none" };
   }
-  const data = file.subarray(DIGEST_BYTES);
-  const intact = file.length > DIGEST_BYTES && digestOf(source, data).equals(file.subarray(0, DIGEST_BYTES));
+  const data = cache.subarray(DIGEST_BYTES);
+  const intact =
+    cache.length > DIGEST_BYTES && digestOf(source, data).equals(cache.subarray(0, DIGEST_BYTES));
   return intact ? { status: "intact", data } : { status: "mismatch" };
 }
 
 /**
- * Loads the bundled CLI (scripts/bundle.js) as node loads a CommonJS module, but with V8's code cache
- * that `npm run build` writes next to it: compiling the bundle is most of a short run, and node 20 has
- * no compile cache of its own (module.enableCompileCache is node 22). A cache V8 cannot use (another
- * node, other V8 flags) is rejected by V8, and the bundle compiles as usual. Nothing is written here.
- * `codeCache` says what happened: "used", "rejected" (by V8), "mismatch" (not this bundle's) or "none".
+ * The bundle files loaded so far (cli.cjs, then got.cjs on a command's first request), each with its
+ * vm.Script, its source and what happened to its code cache: "used", "rejected" (by V8), "mismatch"
+ * (not this file's) or "none". scripts/code-cache.js writes the caches from these.
  */
-function loadCli({ useCache = true } = {}) {
-  const sourceBytes = readFileSync(BUNDLE);
-  const cache = useCache ? openCodeCache(sourceBytes) : { status: "none" };
-  // The wrapper is on a line of its own (lineOffset -1), so stack traces keep the bundle's columns.
+const loaded = new Map();
+
+/**
+ * Loads a bundle file (scripts/bundle.js) as node loads a CommonJS module, but with V8's code cache
+ * that `npm run build` writes next to it: compiling is most of a short run, and node 20 has no compile
+ * cache of its own (module.enableCompileCache is node 22). A cache V8 cannot use (another node, other
+ * V8 flags) is rejected by V8, and the file compiles as usual. Nothing is written here. A bundle file
+ * requires node built-ins and, by "./name.cjs", another bundle file (cli.cjs requires got.cjs).
+ */
+function loadBundle(name, { useCache = true } = {}) {
+  const file = join(BUNDLE_DIR, name);
+  const known = loaded.get(file);
+  if (known) return known.exports;
+  const source = readFileSync(file);
+  const cache = useCache ? openCodeCache(file, source) : { status: "none" };
+  // The wrapper is on a line of its own (lineOffset -1), so stack traces keep the file's columns.
   const script = new Script(
-    `(function (exports, require, module, __filename, __dirname) {\n${sourceBytes.toString("utf8")}\n})`,
-    { filename: BUNDLE, lineOffset: -1, cachedData: cache.data },
+    `(function (exports, require, module, __filename, __dirname) {\n${source.toString("utf8")}\n})`,
+    { filename: file, lineOffset: -1, cachedData: cache.data },
   );
-  const cli = { exports: {} };
-  script.runInThisContext()(cli.exports, require, cli, BUNDLE, dirname(BUNDLE));
   let codeCache = cache.status;
   if (cache.data) codeCache = script.cachedDataRejected ? "rejected" : "used";
-  return { cli: cli.exports, script, sourceBytes, codeCache };
+  const module = { exports: {} };
+  const entry = { file, script, source, codeCache, exports: module.exports };
+  loaded.set(file, entry);
+  const requireInBundle = (id) => (id.startsWith("./") ? loadBundle(id.slice(2), { useCache }) : require(id));
+  script.runInThisContext()(module.exports, requireInBundle, module, file, BUNDLE_DIR);
+  entry.exports = module.exports;
+  return module.exports;
 }
 
-module.exports = { loadCli, sealCodeCache, CODE_CACHE };
+/** Loads the CLI; `codeCache` is cli.cjs's (see `loaded`). */
+function loadCli(options) {
+  const cli = loadBundle("cli.cjs", options);
+  return { cli, codeCache: loaded.get(BUNDLE).codeCache, loaded };
+}
+
+module.exports = { loadCli, loadBundle, loaded, sealCodeCache, codeCachePath };
 
 function start() {
   let cli;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Bundles the CLI into dist/bundle/cli.cjs, with V8's code cache for it in dist/bundle/cli.cjs.v8cache,
-// so that a short run costs little more than node's own start-up (docs/performance.md). The emulator is
-// not bundled (it is not on the start-up path).
+// Bundles the CLI into dist/bundle/cli.cjs, and got with its dependencies into dist/bundle/got.cjs,
+// each with V8's code cache beside it (.v8cache), so that a short run costs little more than node's own
+// start-up (docs/performance.md). The emulator is not bundled (it is not on the start-up path).
 //
 // Why CommonJS: an ES module entry point costs ~4 ms of node's ESM loader before any code runs, and
 // node 20 can cache compiled code only for scripts (module.enableCompileCache is node 22). In a
@@ -11,32 +11,43 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { builtins, lazyListFormat, lazyPackages } from "./bundle-plugins.js";
+import { builtins, GOT_ENTRY, lazyListFormat, lazyPackages, separateGot } from "./bundle-plugins.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 
 const outdir = new URL("../dist/bundle/", import.meta.url);
 rmSync(outdir, { recursive: true, force: true });
-await build({
-  entryPoints: { cli: "src/cli.ts" },
-  outdir: "dist/bundle",
-  outExtension: { ".js": ".cjs" },
+const common = {
   bundle: true,
   format: "cjs",
   platform: "node",
   target: "node20",
   packages: "bundle",
-  define: { PROXY_IX_VERSION: JSON.stringify(version) },
-  plugins: [builtins, lazyPackages, lazyListFormat],
   // Whitespace and syntax only: identifiers stay readable in --verbose stack traces.
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: "linked",
   logLevel: "warning",
+};
+await build({
+  ...common,
+  entryPoints: { cli: "src/cli.ts" },
+  outdir: "dist/bundle",
+  outExtension: { ".js": ".cjs" },
+  define: { PROXY_IX_VERSION: JSON.stringify(version) },
+  plugins: [builtins, separateGot],
+});
+await build({
+  ...common,
+  stdin: { contents: GOT_ENTRY, resolveDir: fileURLToPath(new URL("..", import.meta.url)), loader: "js" },
+  outfile: "dist/bundle/got.cjs",
+  plugins: [builtins, lazyPackages, lazyListFormat],
 });
 
-if (/\bimport\(/.test(readFileSync(new URL("cli.cjs", outdir), "utf8"))) {
-  throw new Error("dist/bundle/cli.cjs has a dynamic import(), which bin/proxy-ix.js cannot run");
+for (const name of ["cli.cjs", "got.cjs"]) {
+  if (/\bimport\(/.test(readFileSync(new URL(name, outdir), "utf8"))) {
+    throw new Error(`dist/bundle/${name} has a dynamic import(), which bin/proxy-ix.js cannot run`);
+  }
 }
 
 // --- V8 code cache ------------------------------------------------------------------------------------
@@ -48,9 +59,15 @@ const training = spawnSync(process.execPath, ["scripts/code-cache.js"], { ...cle
 if (training.status !== 0) throw new Error(`scripts/code-cache.js exited ${training.status}`);
 const check = spawnSync(
   process.execPath,
-  ["-e", 'process.stdout.write(require("./bin/proxy-ix.js").loadCli().codeCache)'],
+  [
+    "-e",
+    `const { loadCli, loadBundle, loaded } = require("./bin/proxy-ix.js");
+loadCli();
+loadBundle("got.cjs");
+process.stdout.write([...loaded.values()].map((entry) => entry.codeCache).join(" "));`,
+  ],
   clean,
 );
-if (check.stdout !== "used") {
+if (check.stdout !== "used used") {
   throw new Error(`a fresh node does not use the code cache: ${check.stdout}${check.stderr}`);
 }

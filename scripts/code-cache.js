@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Writes dist/bundle/cli.cjs.v8cache (run by scripts/bundle.js, in a node with no V8 flags). The cache
-// holds the bytecode of every function that ran, so it is taken after a training run of the common
-// short commands (--help, sessions, list, fetch) against the emulator, in this process. No purge: it
+// Writes the code caches of dist/bundle/cli.cjs and got.cjs (run by scripts/bundle.js, in a node with
+// no V8 flags). A cache holds the bytecode of every function that ran, so it is taken after a training
+// run of the common short commands (--help, sessions, list, fetch) against the emulator. No purge: it
 // may tune V8's young generation (src/api/memory.ts), and a cache taken after a V8 flag changed is
 // rejected by every node started without that flag.
 import { writeFileSync } from "node:fs";
@@ -9,8 +9,10 @@ import { createRequire } from "node:module";
 import { Writable } from "node:stream";
 import { startEmulator } from "../dist/emulator/index.js";
 
-const { loadCli, sealCodeCache, CODE_CACHE } = createRequire(import.meta.url)("../bin/proxy-ix.js");
-const { cli, script, sourceBytes } = loadCli({ useCache: false });
+const { loadCli, loaded, sealCodeCache, codeCachePath } = createRequire(import.meta.url)(
+  "../bin/proxy-ix.js",
+);
+const { cli } = loadCli({ useCache: false });
 const emulator = await startEmulator({ port: 0, services: 1, sessions: 1, interactions: 5 });
 try {
   const session = emulator.state().sessions[0];
@@ -42,4 +44,8 @@ try {
 } finally {
   await emulator.close();
 }
-writeFileSync(CODE_CACHE, sealCodeCache(sourceBytes, script.createCachedData()));
+for (const { file, script, source } of loaded.values()) {
+  writeFileSync(codeCachePath(file), sealCodeCache(source, script.createCachedData()));
+}
+if (loaded.size !== 2)
+  throw new Error(`training loaded ${loaded.size} bundle files, not cli.cjs and got.cjs`);

@@ -60,13 +60,19 @@ async function run(
   return { code, stdout, stderr, builtins };
 }
 
-/** What bin/proxy-ix.js did with the code cache, in a fresh node: used, rejected, mismatch or none. */
+/**
+ * What bin/proxy-ix.js did with the code caches of cli.cjs and got.cjs, in a fresh node: "used",
+ * "rejected" (by V8), "mismatch" (not that file's) or "none", for each.
+ */
 function codeCacheOf(bin: string, nodeArgs: string[] = []): string {
-  const result = spawnSync(
-    process.execPath,
-    [...nodeArgs, "-e", `process.stdout.write(require(${JSON.stringify(bin)}).loadCli().codeCache)`],
-    { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } },
-  );
+  const probe = `const { loadCli, loadBundle, loaded } = require(${JSON.stringify(bin)});
+loadCli();
+loadBundle("got.cjs");
+process.stdout.write([...loaded.values()].map((entry) => entry.codeCache).join(" "));`;
+  const result = spawnSync(process.execPath, [...nodeArgs, "-e", probe], {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "" },
+  });
   expect(result.stderr).toBe("");
   return result.stdout;
 }
@@ -84,8 +90,8 @@ function installCopy(name: string): { bin: string; bundle: string; cache: string
 }
 
 describe("the V8 code cache", () => {
-  it("written by the build, is used by this node", () => {
-    expect(codeCacheOf(BIN)).toBe("used");
+  it("written by the build for cli.cjs and got.cjs, is used by this node", () => {
+    expect(codeCacheOf(BIN)).toBe("used used");
   });
 
   it("damaged anywhere, is not given to V8 (which could crash on it), and the CLI works", async () => {
@@ -96,7 +102,7 @@ describe("the V8 code cache", () => {
       const damaged = Buffer.from(intact);
       damaged[offset] = (damaged[offset] ?? 0) ^ 0xff;
       writeFileSync(copy.cache, damaged);
-      expect(codeCacheOf(copy.bin)).toBe("mismatch");
+      expect(codeCacheOf(copy.bin)).toBe("mismatch used");
       expect(await run(copy.bin, ["--version"])).toMatchObject({
         code: 0,
         stdout: `${version}\n`,
@@ -111,12 +117,12 @@ describe("the V8 code cache", () => {
     const source = readFileSync(copy.bundle, "utf8");
     expect(source).toContain(`"${version}"`);
     writeFileSync(copy.bundle, source.replaceAll(`"${version}"`, `"${edited}"`));
-    expect(codeCacheOf(copy.bin)).toBe("mismatch");
+    expect(codeCacheOf(copy.bin)).toBe("mismatch used");
     expect(await run(copy.bin, ["--version"])).toMatchObject({ code: 0, stdout: `${edited}\n`, stderr: "" });
   });
 
   it("is rejected by V8 under other V8 flags than the build's, and the CLI works as usual", async () => {
-    expect(codeCacheOf(BIN, ["--max-semi-space-size=4"])).toBe("rejected");
+    expect(codeCacheOf(BIN, ["--max-semi-space-size=4"])).toBe("rejected rejected");
     const result = await run(BIN, ["--help"], { nodeArgs: ["--max-semi-space-size=4"] });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Usage: proxy-ix \[options\] \[command\]/);
