@@ -131,24 +131,22 @@ describe("the V8 code cache", () => {
 });
 
 describe("bin/proxy-ix.js, whatever the bundle does", () => {
-  it("exits 1 with one line, not 0, if the command stops with nothing left to wait for", async () => {
-    const copy = installCopy("pending");
-    writeFileSync(copy.bundle, "exports.main = () => new Promise(() => {});\n");
-    expect(await run(copy.bin, ["list"])).toMatchObject({
-      code: 1,
-      stdout: "",
+  // A cron job must never see 0 for a run that did not finish.
+  it.each([
+    {
+      what: "stops with nothing left to wait for",
+      main: "exports.main = () => new Promise(() => {});",
       stderr: "proxy-ix: internal error: the command stopped before it finished\n",
-    });
-  });
-
-  it("exits 1 with one line, no stack trace, if the command fails unexpectedly", async () => {
-    const copy = installCopy("rejecting");
-    writeFileSync(copy.bundle, 'exports.main = async () => { throw new Error("boom"); };\n');
-    expect(await run(copy.bin, ["list"])).toMatchObject({
-      code: 1,
-      stdout: "",
+    },
+    {
+      what: "fails unexpectedly",
+      main: 'exports.main = async () => { throw new Error("boom"); };',
       stderr: "proxy-ix: internal error: boom\n",
-    });
+    },
+  ])("exits 1 with one line, no stack trace, if the command $what", async ({ what, main, stderr }) => {
+    const copy = installCopy(what.replaceAll(" ", "-"));
+    writeFileSync(copy.bundle, `${main}\n`);
+    expect(await run(copy.bin, ["list"])).toMatchObject({ code: 1, stdout: "", stderr });
   });
 });
 
