@@ -61,12 +61,21 @@ function loadBundle(name, { useCache = true } = {}) {
   const file = join(BUNDLE_DIR, name);
   const known = loaded.get(file);
   if (known) return known.exports;
-  const source = readFileSync(file);
+  let source;
+  try {
+    source = readFileSync(file);
+  } catch (error) {
+    if (error.code !== "ENOENT") throw error;
+    // A checkout that was never built, or a build that stopped half-way.
+    throw Object.assign(new Error(`${file} is missing: run \`npm run build\` first`), { code: "UNBUILT" });
+  }
   const cache = useCache ? openCodeCache(file, source) : { status: "none" };
-  // The wrapper is on a line of its own (lineOffset -1), so stack traces keep the file's columns.
+  // The wrapper is on a line of its own (lineOffset -1), so stack traces keep the file's columns. The
+  // name in stack traces is the file's place in the package: with a cache V8 keeps the name the cache
+  // was made with, which would otherwise be the path of the machine that built it.
   const script = new Script(
     `(function (exports, require, module, __filename, __dirname) {\n${source.toString("utf8")}\n})`,
-    { filename: file, lineOffset: -1, cachedData: cache.data },
+    { filename: `proxy-ix/dist/bundle/${name}`, lineOffset: -1, cachedData: cache.data },
   );
   let codeCache = cache.status;
   if (cache.data) codeCache = script.cachedDataRejected ? "rejected" : "used";
@@ -74,7 +83,12 @@ function loadBundle(name, { useCache = true } = {}) {
   const entry = { file, script, source, codeCache, exports: module.exports };
   loaded.set(file, entry);
   const requireInBundle = (id) => (id.startsWith("./") ? loadBundle(id.slice(2), { useCache }) : require(id));
-  script.runInThisContext()(module.exports, requireInBundle, module, file, BUNDLE_DIR);
+  try {
+    script.runInThisContext()(module.exports, requireInBundle, module, file, BUNDLE_DIR);
+  } catch (error) {
+    loaded.delete(file); // as node's own loader: a file that failed to load is not kept half-loaded
+    throw error;
+  }
   entry.exports = module.exports;
   return module.exports;
 }
@@ -92,9 +106,9 @@ function start() {
   try {
     ({ cli } = loadCli());
   } catch (error) {
-    if (error.code !== "ENOENT" || error.path !== BUNDLE) throw error;
-    // A checkout that was never built (npm ci and npm install build it): one line, no stack trace.
-    process.stderr.write(`proxy-ix: ${BUNDLE} is missing: run \`npm run build\` first\n`);
+    if (error.code !== "UNBUILT") throw error;
+    // npm ci and npm install build it: one line, no stack trace.
+    process.stderr.write(`proxy-ix: ${error.message}\n`);
     process.exitCode = 1;
     return;
   }

@@ -78,15 +78,31 @@ process.stdout.write([...loaded.values()].map((entry) => entry.codeCache).join("
 }
 
 /** A copy of the installed layout (bin/ beside dist/bundle/) in its own folder; returns its bin. */
-function installCopy(name: string): { bin: string; bundle: string; cache: string } {
+function installCopy(name: string) {
   const dir = path.join(work, name);
   cpSync(path.join(root, "bin"), path.join(dir, "bin"), { recursive: true });
   cpSync(path.join(root, "dist/bundle"), path.join(dir, "dist/bundle"), { recursive: true });
   return {
+    dir,
     bin: path.join(dir, "bin/proxy-ix.js"),
     bundle: path.join(dir, "dist/bundle/cli.cjs"),
     cache: path.join(dir, "dist/bundle/cli.cjs.v8cache"),
+    gotBundle: path.join(dir, "dist/bundle/got.cjs"),
+    gotCache: path.join(dir, "dist/bundle/got.cjs.v8cache"),
   };
+}
+
+/** The one-page list of the first seeded Session, as a command line and its environment. */
+async function oneSessionList() {
+  const session = (await stateOf(emu)).sessions[0];
+  return { args: ["list", "--session", session?.sid ?? "", "--json"], env: envFor(emu) };
+}
+
+/** XORs one byte of a file. */
+function damage(file: string, offset: number): void {
+  const bytes = readFileSync(file);
+  bytes[offset] = (bytes[offset] ?? 0) ^ 0xff;
+  writeFileSync(file, bytes);
 }
 
 describe("the V8 code cache", () => {
@@ -99,9 +115,8 @@ describe("the V8 code cache", () => {
     const intact = readFileSync(copy.cache);
     // V8 verifies only a header: damage past it once made node abort (SIGTRAP) in the deserializer.
     for (const offset of [0, 40, Math.floor(intact.length / 2), intact.length - 1]) {
-      const damaged = Buffer.from(intact);
-      damaged[offset] = (damaged[offset] ?? 0) ^ 0xff;
-      writeFileSync(copy.cache, damaged);
+      writeFileSync(copy.cache, intact);
+      damage(copy.cache, offset);
       expect(codeCacheOf(copy.bin)).toBe("mismatch used");
       expect(await run(copy.bin, ["--version"])).toMatchObject({
         code: 0,
@@ -109,6 +124,28 @@ describe("the V8 code cache", () => {
         stderr: "",
       });
     }
+  });
+
+  it("of got.cjs, damaged, is not used either, and requests work", async () => {
+    const copy = installCopy("damaged-got");
+    damage(copy.gotCache, Math.floor(readFileSync(copy.gotCache).length / 2));
+    expect(codeCacheOf(copy.bin)).toBe("used mismatch");
+    const { args, env } = await oneSessionList();
+    const result = await run(copy.bin, args, { env });
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(JSON.parse(result.stdout)).toHaveLength(5);
+  });
+
+  it("does not put the build machine's paths in --verbose stack traces", async () => {
+    const copy = installCopy("traces");
+    // Nothing listens on port 9: the request fails, and --verbose prints the stack.
+    const result = await run(copy.bin, ["sessions", "--verbose", "--timeout", "2000"], {
+      env: { ...envFor(emu), PROXY_IX_BASE_URL: "http://127.0.0.1:9" },
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/\(proxy-ix\/dist\/bundle\/cli\.cjs:\d+:\d+\)/);
+    expect(result.stderr).toMatch(/proxy-ix\/dist\/bundle\/got\.cjs:\d+:\d+/);
+    expect(result.stderr).not.toContain(root);
   });
 
   it("of a bundle since edited, even to the same length, is not used: the edited code runs", async () => {
@@ -151,6 +188,17 @@ describe("bin/proxy-ix.js, whatever the bundle does", () => {
 });
 
 describe("an unbuilt checkout", () => {
+  it("without got.cjs (a build that stopped half-way), fails the first request in one line", async () => {
+    const copy = installCopy("no-got");
+    rmSync(copy.gotBundle);
+    const { args, env } = await oneSessionList();
+    expect(await run(copy.bin, args, { env })).toMatchObject({
+      code: 1,
+      stdout: "",
+      stderr: `proxy-ix: ${copy.gotBundle} is missing: run \`npm run build\` first\n`,
+    });
+  });
+
   it("says in one line to build, with exit code 1 and no stack trace", async () => {
     const unbuilt = path.join(work, "unbuilt");
     cpSync(path.join(root, "bin"), path.join(unbuilt, "bin"), { recursive: true });
@@ -177,9 +225,8 @@ describe("what a short command loads", () => {
   });
 
   it("list of one page loads HTTP but not got's unused HTTP/2 and DNS-cache packages", async () => {
-    const session = (await stateOf(emu)).sessions[0];
-    const env = envFor(emu);
-    const result = await run(BIN, ["list", "--session", session?.sid ?? "", "--json"], { env });
+    const { args, env } = await oneSessionList();
+    const result = await run(BIN, args, { env });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toHaveLength(5);
