@@ -7,6 +7,12 @@
 
 type V8 = typeof import("node:v8");
 let v8: V8 | undefined;
+
+async function loadV8(): Promise<V8> {
+  v8 ??= (await import("node:v8")).default;
+  return v8;
+}
+
 let gc: (() => void) | null | undefined;
 
 /**
@@ -17,9 +23,8 @@ let gc: (() => void) | null | undefined;
  */
 export async function collectGarbage(): Promise<void> {
   if (gc === undefined) {
-    v8 ??= (await import("node:v8")).default;
     const { default: vm } = await import("node:vm");
-    v8.setFlagsFromString("--expose-gc");
+    (await loadV8()).setFlagsFromString("--expose-gc");
     gc = (vm.runInNewContext("gc") as (() => void) | undefined) ?? null;
   }
   gc?.();
@@ -36,7 +41,7 @@ let growthStopped = false;
 
 /** Loads what capYoungGeneration needs; call once before a run of many requests. */
 export async function prepareYoungGenerationCap(): Promise<void> {
-  v8 ??= (await import("node:v8")).default;
+  await loadV8();
 }
 
 /**
