@@ -1,15 +1,11 @@
 import { ResponseShapeError } from "../errors.js";
 import type { ApiClient } from "./client.js";
-import { collectGarbage } from "./memory.js";
 import type { PageMeta } from "./types.js";
 
 export interface Page<T> {
   items: T[];
   meta: PageMeta;
 }
-
-/** A full GC before every page after the first keeps a long listing's memory flat (see memory.ts; npm run bench). */
-const GC_EVERY_PAGES = 1;
 
 /** Consecutive empty pages that still link onwards before we call the chain broken. */
 const MAX_EMPTY_PAGES = 3;
@@ -33,10 +29,7 @@ export async function* paginate<T>(
   const firstSids = new Set<string>();
   let url: string | null = firstUrl;
   let emptyInARow = 0;
-  let pages = 0;
   while (url !== null) {
-    // Not before the first page: a one-page listing (the common case) pays nothing.
-    if (++pages > 1 && pages % GC_EVERY_PAGES === 0) await collectGarbage();
     if (visited.has(url)) {
       throw new ResponseShapeError(
         `the server linked back to a page already read (${pathOf(url)}): stopping`,

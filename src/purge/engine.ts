@@ -1,6 +1,5 @@
 import type { ApiClient } from "../api/client.js";
 import { deleteInteraction } from "../api/interactions.js";
-import { capYoungGeneration, prepareYoungGenerationCap } from "../api/memory.js";
 import { deleteLinkedResource, linkedResourceUrl } from "../api/resources.js";
 import type { Interaction } from "../api/types.js";
 import { describeError, TwilioApiError } from "../errors.js";
@@ -101,7 +100,6 @@ export async function runPurge(
         stop("error", describeError(error));
       }
       report.sessions = sessions.size;
-      capYoungGeneration();
       await options.onDone?.(target, report);
     }
   }
@@ -239,7 +237,6 @@ export async function runPurge(
       stop("auth", `authentication refused: ${api.message}`);
   }
 
-  await prepareYoungGenerationCap();
   const workers = Array.from({ length: Math.max(1, options.concurrency) }, () => worker());
   await Promise.all(workers);
   if (stopReason === null && options.stop.aborted && !exhausted)
