@@ -231,14 +231,53 @@ export function translate(error: unknown, method: string, url: URL): Error {
     );
   }
   if (error instanceof TimeoutError) {
-    return new NetworkError(`${request}: no response in time (${error.message}), after retries`, {
-      cause: error,
-    });
+    return new NetworkError(
+      `${request}: no response from ${url.host} within ${error.options.timeout.request} ms (--timeout)`,
+      {
+        cause: error,
+      },
+    );
   }
+  // Not only got's RequestError: on node 24.20+ a refused connection retried by got 14 ends in node's
+  // own ERR_SOCKET_CLOSED_BEFORE_CONNECTION (got issue #2469). node's messages differ between versions
+  // (OpenSSL's file names, "socket hang up"…), so each kind gets one line of ours.
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const network = typeof code === "string" ? networkFailure(code, url) : undefined;
+  if (network) return new NetworkError(`${request}: ${network}`, { cause: error });
   if (error instanceof RequestError) {
     return new NetworkError(`${request}: ${error.code}: ${error.message}`, { cause: error });
   }
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/** OpenSSL's certificate verification codes, as node reports them. */
+const CERTIFICATE_CODES =
+  /^(CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_|ERR_TLS_CERT_ALTNAME_INVALID$)/;
+
+/** One clear line for a network failure, the same on every node; undefined for other codes. */
+function networkFailure(code: string, url: URL): string | undefined {
+  const { host, hostname } = url;
+  switch (code) {
+    case "ECONNREFUSED":
+    case "ERR_SOCKET_CLOSED_BEFORE_CONNECTION":
+      return `could not connect to ${host}: the connection was refused`;
+    case "ENOTFOUND":
+      return `could not connect to ${host}: no such host (DNS)`;
+    case "EAI_AGAIN":
+      return `could not connect to ${host}: the DNS lookup of ${hostname} failed (try again later)`;
+    case "ETIMEDOUT":
+      return `could not connect to ${host}: the connection timed out`;
+    case "ECONNRESET":
+    case "EPIPE":
+      return `the connection to ${host} was closed unexpectedly`;
+    case "EPROTO":
+    case "ERR_SSL_WRONG_VERSION_NUMBER":
+      return `could not make a TLS connection to ${host}: the TLS handshake failed (is it an https:// port?)`;
+  }
+  if (CERTIFICATE_CODES.test(code)) {
+    return `could not make a TLS connection to ${host}: its certificate was not accepted (${code})`;
+  }
+  return undefined;
 }
 
 function twilioErrorBody(raw: unknown): { code: number; message: string; more_info?: string } | null {
