@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 "use strict";
 // CommonJS like bin/proxy-ix.js (bin/package.json); the emulator itself is an ES module.
 import("../dist/emulator/main.js").then(async ({ main }) => {

@@ -5,7 +5,7 @@
 const { join } = require("node:path");
 
 // node's own compile cache (node 22.1+, in its default directory); one it cannot write is skipped.
-require("node:module").enableCompileCache?.();
+/** @type {{ enableCompileCache?(): unknown }} */ (require("node:module")).enableCompileCache?.();
 
 const bundle = join(__dirname, "..", "dist", "bundle", "cli.cjs");
 /** @type {{ main(argv: string[]): Promise<number> } | undefined} */

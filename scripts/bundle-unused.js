@@ -1,3 +1,4 @@
+// @ts-check
 // Stands in for three packages got imports for options proxy-ix never sets: http2-wrapper (`http2`),
 // cacheable-lookup (`dnsCache`) and cacheable-request (`cache`). scripts/bundle.js aliases each to this
 // module, so the bundle neither carries nor loads them (node:http2, node:dns, keyv…). Used at all, it

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // `npm run demo`: a tour of the real proxy-ix CLI against the bundled emulator, on a free loopback port.
 // No Twilio account needed. Each command is printed before its output, as a user would type it.
 import { spawn } from "node:child_process";
@@ -16,10 +17,15 @@ const env = {
   PROXY_IX_FORCE_TTY: "1",
 };
 
+/** @param {string} text */
 function say(text) {
   process.stdout.write(`\n\x1b[1m# ${text}\x1b[0m\n`);
 }
 
+/**
+ * @param {string[]} args
+ * @returns {Promise<number | null>} the exit code
+ */
 function run(args) {
   process.stdout.write(`\x1b[36m$ proxy-ix ${args.join(" ")}\x1b[0m\n`);
   return new Promise((resolve, reject) => {
@@ -29,8 +35,11 @@ function run(args) {
   });
 }
 
+/** @returns {Promise<import("../src/emulator/index.js").EmulatorState>} */
 async function state() {
-  return (await fetch(`${emulator.url}/__emulator/state`)).json();
+  return /** @type {Promise<import("../src/emulator/index.js").EmulatorState>} */ (
+    (await fetch(`${emulator.url}/__emulator/state`)).json()
+  );
 }
 
 let failed = false;
@@ -39,7 +48,7 @@ try {
     `proxy-ix demo: emulator at ${emulator.url} (export PROXY_IX_BASE_URL to use it yourself)\n`,
   );
   const { sessions } = await state();
-  const session = sessions[0].sid;
+  const session = sessions[0]?.sid ?? "";
 
   say("Where an audit starts: the Sessions of the Service");
   failed ||= (await run(["sessions"])) !== 0;
@@ -47,6 +56,7 @@ try {
   say("The Interactions of one Session (message bodies are never shown by default)");
   failed ||= (await run(["list", "--session", session, "--limit", "8"])) !== 0;
 
+  /** @type {Array<{ sid: string }>} */
   const list = await new Promise((resolve) => {
     let out = "";
     const child = spawn(
@@ -62,7 +72,7 @@ try {
     child.on("close", () => resolve(JSON.parse(out)));
   });
   say("One Interaction in full");
-  failed ||= (await run(["fetch", list[0].sid, "--session", session])) !== 0;
+  failed ||= (await run(["fetch", list[0]?.sid ?? "", "--session", session])) !== 0;
 
   say("What a purge would delete, Messages and Calls included");
   failed ||= (await run(["purge", "--session", session, "--include-resources", "--dry-run"])) !== 0;

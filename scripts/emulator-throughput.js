@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Measures the emulator's throughput on loopback: the program runs in its own process (as a user runs
 // it) and this script drives it over keep-alive connections. Bounded in requests and time; prints
 // figures, asserts nothing. Needs `npm run build` first.
@@ -10,6 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const args = process.argv.slice(2);
+/** @type {(name: string, fallback: number) => number} */
 const flag = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : fallback;
@@ -34,11 +36,12 @@ const child = spawn(
   // Its stderr (credentials, seed summary) would interleave with the figures; the URL on stdout is enough.
   { stdio: ["ignore", "pipe", "ignore"] },
 );
+/** @type {string} */
 const url = await new Promise((resolve, reject) => {
   let out = "";
   child.stdout.setEncoding("utf8").on("data", (s) => {
     out += s;
-    if (out.includes("\n")) resolve(out.split("\n")[0]);
+    if (out.includes("\n")) resolve(out.slice(0, out.indexOf("\n")));
   });
   child.once("exit", (code) => reject(new Error(`emulator exited (${code}) before printing its URL`)));
 });
@@ -48,12 +51,18 @@ const state = async () => JSON.parse((await request("GET", "/__emulator/state", 
 // The program's default credentials (it prints them on stderr).
 const auth = `Basic ${Buffer.from("ACe1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1:0123456789abcdef0123456789abcdef").toString("base64")}`;
 
+/**
+ * @param {string} method
+ * @param {string} target
+ * @returns {Promise<{ status: number | undefined; body: string }>}
+ */
 function request(method, target, withAuth = true) {
   return new Promise((resolve, reject) => {
     const req = http.request(
       new URL(target, url),
       { method, agent, headers: withAuth ? { authorization: auth } : {} },
       (res) => {
+        /** @type {Buffer[]} */
         const chunks = [];
         res.on("data", (c) => chunks.push(c));
         res.on("end", () =>
@@ -68,8 +77,14 @@ function request(method, target, withAuth = true) {
 }
 
 /** Runs `count` requests from `next(i)` with CONCURRENCY workers; returns requests per second. */
+/**
+ * @param {string} label
+ * @param {number} count
+ * @param {(i: number) => [string, string]} next
+ */
 async function drive(label, count, next) {
   let issued = 0;
+  /** @type {Record<string, number>} */
   const statuses = {};
   const started = performance.now();
   await Promise.all(
@@ -77,7 +92,7 @@ async function drive(label, count, next) {
       while (issued < count && Date.now() < DEADLINE) {
         const [method, target] = next(issued++);
         const { status } = await request(method, target);
-        statuses[status] = (statuses[status] ?? 0) + 1;
+        statuses[String(status)] = (statuses[String(status)] ?? 0) + 1;
       }
     }),
   );
@@ -93,7 +108,8 @@ try {
   const session = sessions[0];
   const base = `/v1/Services/${session.service_sid}/Sessions/${session.sid}`;
   const firstPage = JSON.parse((await request("GET", `${base}/Interactions?PageSize=1000`)).body);
-  const sids = firstPage.interactions.map((i) => i.sid);
+  /** @type {string[]} */
+  const sids = firstPage.interactions.map((/** @type {{ sid: string }} */ i) => i.sid);
 
   await drive("GET one interaction", REQUESTS, (i) => [
     "GET",
@@ -114,11 +130,12 @@ try {
     `list ${listed} interactions in pages of 1000: ${((performance.now() - started) / 1000).toFixed(2)} s`,
   );
 
+  /** @type {string[]} */
   const all = [];
   next = `${base}/Interactions?PageSize=1000`;
   while (next && all.length < 20_000) {
     const page = JSON.parse((await request("GET", next)).body);
-    all.push(...page.interactions.map((i) => i.sid));
+    all.push(...page.interactions.map((/** @type {{ sid: string }} */ i) => i.sid));
     next = page.meta.next_page_url;
   }
   await drive("DELETE interactions", all.length, (i) => ["DELETE", `${base}/Interactions/${all[i]}`]);
