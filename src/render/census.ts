@@ -14,9 +14,10 @@ export function renderCensus(io: IOStreams, report: CensusReport, clean: (text: 
     .map(([status, count]) => `${clean(status)} ${number(count)}`)
     .join(", ");
   out.push(
-    `${io.style.bold("Sessions")}  ${number(sessions.total)}${statuses ? ` (${statuses})` : ""}; ` +
-      `${number(sessions.without_interactions)} without Interactions`,
+    `${io.style.bold("Sessions")}  ${number(sessions.total)}${statuses ? ` (${statuses})` : ""}`,
+    `  ${number(sessions.without_interactions)} without Interactions (their Participants remain)`,
   );
+  if (sessions.vanished > 0) out.push(`  ${number(sessions.vanished)} deleted while the report was read`);
   const types = Object.entries(interactions.by_type)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([type, count]) => `${clean(type)} ${number(count)}`)
@@ -35,7 +36,10 @@ export function renderCensus(io: IOStreams, report: CensusReport, clean: (text: 
   }
   if (interactions.oldest) {
     const { sid, session_sid, date_created } = interactions.oldest;
-    out.push(`  oldest: ${clean(sid)} of ${clean(session_sid)}, ${clean(date_created)}`);
+    out.push(
+      `  oldest   ${clean(date_created)}  ${clean(sid)}`,
+      `           in Session ${clean(session_sid)}`,
+    );
   }
   out.push("");
   const rows = KINDS.filter((kind) => kind !== "other" || resources.by_kind.other.total > 0).map((kind) => {
@@ -47,8 +51,8 @@ export function renderCensus(io: IOStreams, report: CensusReport, clean: (text: 
     const plan = report.would_purge;
     out.push(
       "",
-      `${io.style.bold("purge --until")} ${plan.until.slice(0, 19)}Z --include-resources would delete ` +
-        `${number(plan.interactions)} Interactions and up to ${number(plan.resources)} linked resources`,
+      `${io.style.bold("purge --until")} ${plan.until.slice(0, 16).replace("T", " ")} UTC --include-resources would delete`,
+      `  ${number(plan.interactions)} Interactions and up to ${number(plan.resources)} linked Messages/Calls`,
     );
   }
   return `${out.join("\n")}\n`;
@@ -60,6 +64,7 @@ export function renderCensusTsv(report: CensusReport, clean: (text: string) => s
   for (const [status, count] of Object.entries(report.sessions.by_status))
     lines.push(["sessions.status", clean(status), count]);
   lines.push(["sessions", "without_interactions", report.sessions.without_interactions]);
+  lines.push(["sessions", "vanished", report.sessions.vanished]);
   lines.push(["interactions", "total", report.interactions.total]);
   for (const [type, count] of Object.entries(report.interactions.by_type))
     lines.push(["interactions.type", clean(type), count]);
