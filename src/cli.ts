@@ -4,6 +4,7 @@ import { fetchCommand } from "./commands/fetch.js";
 import { listCommand } from "./commands/list.js";
 import { integerArg, sidArg } from "./commands/parsers.js";
 import { purgeCommand } from "./commands/purge.js";
+import { reportCommand } from "./commands/report.js";
 import { sessionsCommand } from "./commands/sessions.js";
 import type { GlobalFlags } from "./config.js";
 import { describeError, ExitCode, exitCodeFor } from "./errors.js";
@@ -126,7 +127,8 @@ function buildProgram(context: Parameters<typeof listCommand>[0]): Command {
     .addCommand(listCommand(context))
     .addCommand(fetchCommand(context))
     .addCommand(deleteCommand(context))
-    .addCommand(purgeCommand(context));
+    .addCommand(purgeCommand(context))
+    .addCommand(reportCommand(context));
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -1,26 +1,63 @@
 import type { RequestGate } from "../api/client.js";
 
+/** Twilio's per-account REST concurrency limit is commonly 100 requests in flight: the default ceiling. */
+export const DEFAULT_CEILING = 100;
+/** Where a run starts: enough to be fast on any account, few enough that a 1-request account sees few 429s. */
+export const START = 8;
+/** Growth is slow once the run has met the account's limit: one probe per this many × limit successes. */
+const PROBE_PERIOD = 4;
+/** …and never more often than every this many successes (an account that allows 1 request at a time). */
+const PROBE_MIN = 32;
+
 /**
- * How many requests purge keeps on the wire. Twilio publishes no concurrency limit and accounts differ
- * (a new one may allow a single request in flight); going over it is answered 429 / 20429
- * (https://www.twilio.com/docs/errors/20429), never processed. So the limit adapts:
+ * How many requests proxy-ix keeps on the wire. Going over the account's limit is answered 429 / 20429
+ * (https://www.twilio.com/docs/errors/20429), never processed, but each 429 counts against the account
+ * and slows its other clients, so the limit adapts, in the manner of TCP's congestion window:
  *
- * - on a 429 with n of our requests on the wire, the account allows fewer than n: the limit drops to
- *   n - 1 (and never rises because of it). Unlike halving (AIMD), this keeps the pipeline full;
- * - after a run of successes (4 × limit, at least 20) it probes one higher, up to the `--concurrency`
- *   ceiling. At the account's limit that costs about one 429 per probe: well under 5% of requests.
+ * - **Slow start.** From `START`, one more per success (the limit doubles every round trip) until the
+ *   first 429, or up to the level a burst of 429s interrupted.
+ * - **On 429s.** With W requests on the wire when the first 429 of a round came back, and k of those W
+ *   refused, the account allowed W − k at once: that is the new limit. Requests sent before the drop
+ *   count only once each, so one burst does not ratchet the limit down to 1 (unless all W were refused).
+ * - **Probing.** At the learnt level, one step up per `PROBE_PERIOD` × limit successes: at the account's
+ *   limit that costs about one 429 in 4 × limit requests. The step doubles after each probe that drew no
+ *   429, so a limit that was raised mid-run is found again in a few round trips.
+ * - **Twilio-Concurrent-Requests.** Twilio's 20429 documentation points clients at this response header:
+ *   the account's requests in flight, other clients' included. Where a 429 carries it, the account's
+ *   limit is known (the header minus one); later answers then show whether the account has room left
+ *   (another client finished), and the run grows into it at once instead of probing step by step.
+ *   Without the header the limiter works from its own counts alone.
  *
  * Hand-written: the npm limiters (p-limit, bottleneck) have fixed or rate-based limits, not this.
  */
 export class AdaptiveLimiter implements RequestGate {
   private limitValue: number;
   private inFlight = 0;
-  private successesSinceChange = 0;
   private readonly waiting: (() => void)[] = [];
+  /** Below this, slow start; at or above it, probing (unless Twilio-Concurrent-Requests shows room). */
+  private threshold = Number.POSITIVE_INFINITY;
+  private successesSinceStep = 0;
+  private step = 1;
+  private probed = false;
+  /** Requests that were on the wire at the last drop and have not come back yet, and the 429s among them. */
+  private pendingFromDrop = 0;
+  private wireAtDrop = 0;
+  private refusedSinceDrop = 0;
+  /** From the Twilio-Concurrent-Requests header, when Twilio sends it. */
+  private accountLimit: number | null = null;
+  /** Requests on the wire at the last success. */
+  private lastGood = 1;
   throttled = 0;
 
-  constructor(private readonly ceiling: number) {
-    this.limitValue = ceiling;
+  /**
+   * @param ceiling the most requests ever on the wire (`--concurrency N`, or the default).
+   * @param start where slow start begins (at most the ceiling).
+   */
+  constructor(
+    private readonly ceiling: number = DEFAULT_CEILING,
+    start: number = START,
+  ) {
+    this.limitValue = Math.max(1, Math.min(ceiling, start));
   }
 
   get limit(): number {
@@ -35,21 +72,72 @@ export class AdaptiveLimiter implements RequestGate {
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  release(status: number | null): void {
+  /**
+   * @param status the HTTP status of the attempt (null: no response).
+   * @param concurrentRequests the Twilio-Concurrent-Requests header of the answer, when present.
+   */
+  release(status: number | null, concurrentRequests?: number): void {
     const onTheWire = this.inFlight;
     this.inFlight--;
-    if (status === 429) {
-      this.throttled++;
-      this.limitValue = Math.max(1, Math.min(this.limitValue, onTheWire - 1));
-      this.successesSinceChange = 0;
-    } else if (status !== null && status < 500) {
-      this.successesSinceChange++;
-      if (this.limitValue < this.ceiling && this.successesSinceChange >= Math.max(20, 4 * this.limitValue)) {
-        this.limitValue++;
-        this.successesSinceChange = 0;
-      }
-    }
+    const fromBeforeDrop = this.pendingFromDrop > 0;
+    if (fromBeforeDrop) this.pendingFromDrop--;
+    if (status === 429) this.onThrottled(onTheWire, fromBeforeDrop, concurrentRequests);
+    else if (status !== null && status < 500) this.onSuccess(onTheWire, concurrentRequests);
     this.admit();
+  }
+
+  private onThrottled(onTheWire: number, fromBeforeDrop: boolean, header: number | undefined): void {
+    this.throttled++;
+    if (header !== undefined && header > 0) this.accountLimit = header - 1;
+    if (fromBeforeDrop) {
+      // The same burst: the account allowed W − k of the W that were on the wire.
+      this.refusedSinceDrop++;
+    } else {
+      this.wireAtDrop = onTheWire;
+      this.refusedSinceDrop = 1;
+      this.pendingFromDrop = onTheWire - 1;
+    }
+    this.setLimit(this.wireAtDrop - this.refusedSinceDrop);
+    // A burst that refused every request on the wire says nothing about the level (another client may
+    // have taken the account's capacity for a moment): slow start again, up to where the run last worked.
+    this.threshold = this.refusedSinceDrop >= this.wireAtDrop ? this.lastGood : this.limitValue;
+    this.step = 1;
+    this.probed = false;
+    this.successesSinceStep = 0;
+  }
+
+  private onSuccess(onTheWire: number, header: number | undefined): void {
+    this.lastGood = onTheWire;
+    if (this.limitValue >= this.ceiling) return;
+    if (this.limitValue < this.threshold || this.roomShown(onTheWire, header)) {
+      // Slow start: one more per success, so the limit doubles every round trip.
+      this.setLimit(this.limitValue + 1);
+      return;
+    }
+    this.successesSinceStep++;
+    if (this.successesSinceStep < Math.max(PROBE_MIN, PROBE_PERIOD * this.limitValue)) return;
+    this.successesSinceStep = 0;
+    // The last probe drew no 429: the account allows more than we thought; climb faster.
+    if (this.probed) this.step = Math.min(this.step * 2, this.ceiling);
+    this.probed = true;
+    this.setLimit(this.limitValue + this.step);
+  }
+
+  /**
+   * Whether Twilio-Concurrent-Requests shows the account has room for more than this run already
+   * allows itself (e.g. another client of the account has finished): then the run may grow at once
+   * instead of probing. Known only once a 429 has told the account's limit.
+   */
+  private roomShown(onTheWire: number, header: number | undefined): boolean {
+    if (header === undefined || this.accountLimit === null) return false;
+    // The account served `header` at once: it allows at least that many (its limit may have grown).
+    this.accountLimit = Math.max(this.accountLimit, header);
+    const unusedPermits = this.limitValue - (onTheWire - 1);
+    return this.accountLimit - header > unusedPermits;
+  }
+
+  private setLimit(value: number): void {
+    this.limitValue = Math.max(1, Math.min(this.ceiling, value));
   }
 
   private admit(): void {

@@ -93,4 +93,18 @@ describe("on a pseudo-terminal", () => {
     expect(result.out.length).toBeLessThan(5000);
     expect((await stateOf(emu)).counts.interactions).toBe(0);
   }, 20_000);
+
+  it("report is readable in 80 columns: every line fits, the histogram has its bars", async () => {
+    reseed(emu, { sessions: 6, interactions: 80 });
+    const result = await inPty(["report"], { ...envFor(emu), NO_COLOR: "1" }, "", 80);
+    expect(result.code).toBe(0);
+    // What the terminal shows once the spinner has cleared its line: the report itself.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escape sequences are the point
+    const csi = /\u001b\[[0-9;?]*[A-Za-z]/g;
+    const shown = result.out
+      .split(/\r?\n/)
+      .map((line) => line.split("\u001b[1G").at(-1)?.replace(csi, "") ?? "");
+    expect(shown.some((line) => /^ {2}30–90d +#+ +[\d,]+$/.test(line))).toBe(true);
+    for (const line of shown) expect(line.length).toBeLessThanOrEqual(80);
+  });
 });

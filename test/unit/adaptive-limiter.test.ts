@@ -2,9 +2,99 @@ import { describe, expect, it } from "vitest";
 import { retryDelay } from "../../src/api/client.js";
 import { AdaptiveLimiter } from "../../src/purge/adaptive-limiter.js";
 
+/**
+ * A discrete-event simulation of an account with a concurrency limit: the limiter is driven by a virtual
+ * clock, so what it does at C = 1…100 is checked exactly and fast, without timing anything. A request
+ * that arrives while `limit(t)` requests of the account (ours plus `others(t)`) are in flight is
+ * refused at once with a 429 and tried again; the others are answered after `latency`.
+ */
+interface Account {
+  limit(t: number): number;
+  others?(t: number): number;
+  latency: number;
+  /** Send the Twilio-Concurrent-Requests header. */
+  header: boolean;
+}
+
+interface Outcome {
+  elapsed: number;
+  throttled: number;
+  /** Successful requests × latency ÷ limit, over the elapsed time (1 = the account's limit all the time). */
+  efficiency: number;
+  /** Successes per simulated time unit in [from, to). */
+  rate(from: number, to: number): number;
+}
+
+async function simulate(
+  limiter: AdaptiveLimiter,
+  account: Account,
+  requests: number,
+  workers = 100,
+): Promise<Outcome> {
+  let now = 0;
+  const timers: { at: number; seq: number; fire(): void }[] = [];
+  let seq = 0;
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      timers.push({ at: now + ms, seq: seq++, fire: resolve });
+    });
+  let inFlight = 0;
+  let remaining = requests;
+  let throttled = 0;
+  const successes: number[] = [];
+  const header = (n: number) => (account.header ? n + (account.others?.(now) ?? 0) : undefined);
+
+  async function worker(): Promise<void> {
+    while (remaining > 0) {
+      remaining--;
+      for (;;) {
+        await limiter.acquire();
+        const onAccount = inFlight + (account.others?.(now) ?? 0);
+        if (onAccount >= account.limit(now)) {
+          throttled++;
+          const seen = header(inFlight + 1);
+          await sleep(0.001);
+          limiter.release(429, seen);
+          continue;
+        }
+        inFlight++;
+        await sleep(account.latency);
+        const seen = header(inFlight);
+        inFlight--;
+        successes.push(now);
+        limiter.release(200, seen);
+        break;
+      }
+    }
+  }
+
+  const running = Promise.all(Array.from({ length: workers }, () => worker()));
+  let done = false;
+  void running.then(() => {
+    done = true;
+  });
+  while (!done) {
+    await new Promise((resolve) => setImmediate(resolve));
+    timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+    const next = timers.shift();
+    if (!next) continue;
+    now = next.at;
+    next.fire();
+  }
+  const ideal = successes.length * account.latency;
+  let capacity = 0;
+  for (let t = 0; t < now; t += 1) capacity += account.limit(t) - (account.others?.(t) ?? 0);
+  return {
+    elapsed: now,
+    throttled,
+    efficiency: ideal / Math.max(1, capacity),
+    rate: (from, to) => successes.filter((t) => t >= from && t < to).length / (to - from),
+  };
+}
+
 describe("AdaptiveLimiter", () => {
-  it("admits up to its ceiling, then queues", async () => {
-    const limiter = new AdaptiveLimiter(2);
+  it("admits up to its limit, then queues", async () => {
+    const limiter = new AdaptiveLimiter(2, 2);
     await limiter.acquire();
     await limiter.acquire();
     let third = false;
@@ -18,23 +108,8 @@ describe("AdaptiveLimiter", () => {
     expect(third).toBe(true);
   });
 
-  it("drops below the in-flight count on a 429, then probes back up after successes", async () => {
-    const limiter = new AdaptiveLimiter(10);
-    for (let i = 0; i < 10; i++) await limiter.acquire();
-    limiter.release(429); // 10 were on the wire: the account allows at most 9
-    expect(limiter.limit).toBe(9);
-    for (let i = 0; i < 9; i++) limiter.release(204);
-    // 4 × limit successes (at least 20) before one step up
-    for (let round = 0; round < 36; round++) {
-      await limiter.acquire();
-      limiter.release(204);
-    }
-    expect(limiter.limit).toBe(10);
-    expect(limiter.throttled).toBe(1);
-  });
-
   it("never goes below 1 nor above its ceiling", async () => {
-    const limiter = new AdaptiveLimiter(3);
+    const limiter = new AdaptiveLimiter(3, 3);
     await limiter.acquire();
     limiter.release(429);
     expect(limiter.limit).toBe(1);
@@ -43,6 +118,64 @@ describe("AdaptiveLimiter", () => {
       limiter.release(204);
     }
     expect(limiter.limit).toBe(3);
+  });
+
+  it("counts one burst once: W on the wire, k refused, the account allowed W − k", async () => {
+    const limiter = new AdaptiveLimiter(100, 32);
+    for (let i = 0; i < 32; i++) await limiter.acquire();
+    for (let i = 0; i < 7; i++) limiter.release(429);
+    for (let i = 0; i < 25; i++) limiter.release(204);
+    expect(limiter.limit).toBe(25);
+    expect(limiter.throttled).toBe(7);
+  });
+
+  for (const header of [false, true]) {
+    describe(header ? "with Twilio-Concurrent-Requests" : "without the header", () => {
+      for (const [limit, latency] of [
+        [1, 20],
+        [5, 20],
+        [25, 50],
+        [100, 150],
+      ] as const) {
+        it(`uses an account limit of ${limit} at >= 90% with < 5% of requests refused`, async () => {
+          const requests = limit === 1 ? 1500 : 6000;
+          const limiter = new AdaptiveLimiter();
+          const outcome = await simulate(limiter, { limit: () => limit, latency, header }, requests);
+          expect(outcome.efficiency).toBeGreaterThanOrEqual(0.9);
+          expect(outcome.throttled / (requests + outcome.throttled)).toBeLessThan(0.05);
+        });
+      }
+
+      it("follows a limit that changes mid-run (50 → 5 → 50) within a few round trips", async () => {
+        const limiter = new AdaptiveLimiter();
+        const limit = (t: number) => (t >= 6000 && t < 14000 ? 5 : 50);
+        const outcome = await simulate(limiter, { limit, latency: 20, header }, 40_000);
+        expect(outcome.elapsed).toBeGreaterThan(16_000);
+        expect(outcome.throttled / (40_000 + outcome.throttled)).toBeLessThan(0.1);
+        // Throughput within 5 s of each change is at least 70% of the new limit (requests per ms).
+        expect(outcome.rate(7000, 11000)).toBeGreaterThanOrEqual((0.7 * 5) / 20);
+        expect(outcome.rate(15000, 16000)).toBeGreaterThanOrEqual((0.7 * 50) / 20);
+      });
+    });
+  }
+
+  it("recovers quickly from a one-off burst that refused everything", async () => {
+    const limiter = new AdaptiveLimiter();
+    // Another client takes the whole account for 100 ms, then leaves.
+    const others = (t: number) => (t >= 2000 && t < 2100 ? 25 : 0);
+    const outcome = await simulate(limiter, { limit: () => 25, others, latency: 50, header: false }, 4000);
+    expect(outcome.rate(2600, 4000)).toBeGreaterThanOrEqual((0.8 * 25) / 50);
+  });
+
+  it("gives way to another client of the account, and takes the room back, when the header shows it", async () => {
+    // Another client ramps up to 20 of the account's 40 between 1 s and 3 s, and leaves at 5 s.
+    const others = (t: number) => (t < 1000 || t >= 5000 ? 0 : Math.min(20, Math.floor((t - 1000) / 100)));
+    const account = { limit: () => 40, others, latency: 50 };
+    const seeing = await simulate(new AdaptiveLimiter(), { ...account, header: true }, 6000);
+    const blind = await simulate(new AdaptiveLimiter(), { ...account, header: false }, 6000);
+    expect(seeing.throttled).toBeLessThan(blind.throttled);
+    expect(seeing.rate(5000, 6000)).toBeGreaterThan(blind.rate(5000, 6000));
+    expect(seeing.rate(5500, 6000)).toBeGreaterThanOrEqual((0.9 * 40) / 50);
   });
 });
 

@@ -1,0 +1,156 @@
+import { Command, Option } from "commander";
+import type { ApiClient } from "../api/client.js";
+import { listInteractionPages } from "../api/interactions.js";
+import { fetchSession, listSessions } from "../api/sessions.js";
+import type { Session } from "../api/types.js";
+import { TwilioApiError, UsageError } from "../errors.js";
+import type { IOStreams } from "../io.js";
+import { AdaptiveLimiter } from "../purge/adaptive-limiter.js";
+import { Census, type CensusReport } from "../report/census.js";
+import { matches, resolveServiceSid, type Selection } from "../scope.js";
+import { type CliContext, connect, globalsOf } from "./context.js";
+import { instantArg } from "./parsers.js";
+import { addSelectionOptions, parseSelection } from "./selection-options.js";
+
+/** Sessions read at once; the requests themselves are bounded by the adaptive limiter. */
+const SESSIONS_AT_ONCE = 16;
+
+export interface ReportOptions {
+  selection: Selection;
+  /** Count what `purge --until <purgeUntil>` would delete; null: leave that section out. */
+  purgeUntil: Date | null;
+  format: "table" | "tsv" | "json";
+  quiet: boolean;
+}
+
+export function reportCommand(context: CliContext): Command {
+  const command = new Command("report")
+    .description("Count the personal data a Service holds in Proxy: where, what, and how old")
+    .addHelpText(
+      "after",
+      `
+Without --session, every Session of the Service is read. Nothing is changed, and message bodies
+(\`data\`) are never shown. On a terminal: tables and an age histogram; piped: section<TAB>key<TAB>value
+lines; --json: one object (docs/output.md).
+
+Examples:
+  $ proxy-ix report
+  $ proxy-ix report --session-status closed --purge-until 90d
+  $ proxy-ix report --json | jq .interactions.by_age`,
+    );
+  addSelectionOptions(command);
+  command
+    .addOption(
+      new Option(
+        "--purge-until <when>",
+        "also count what `purge --until <when> --include-resources` would delete",
+      )
+        .argParser(instantArg("--purge-until"))
+        .default(undefined, "30d"),
+    )
+    .option("--json", "print the report as one JSON object");
+  return command.action(async (raw: RawReport, cmd: Command) => {
+    const io = await context.io();
+    const options = parseReportOptions(raw, io);
+    const globals = globalsOf(cmd);
+    await runReport(
+      io,
+      options,
+      async () => {
+        const limiter = new AdaptiveLimiter();
+        const { client, config } = await connect(context, globals, { gate: limiter });
+        return { client, serviceSid: config.serviceSid };
+      },
+      globals.quiet === true,
+    );
+  });
+}
+
+type RawReport = Parameters<typeof parseSelection>[0] & { purgeUntil?: Date; json?: boolean };
+
+export function parseReportOptions(raw: RawReport, io: IOStreams, now = Date.now()): ReportOptions {
+  if (raw.limit !== undefined) throw new UsageError("--limit does not apply to report: it counts everything");
+  const allSessions = raw.allSessions === true || raw.session === undefined;
+  if (raw.sessionStatus && raw.session) throw new UsageError("--session-status goes with --all-sessions");
+  const selection = parseSelection({ ...raw, allSessions, session: allSessions ? [] : raw.session });
+  return {
+    selection,
+    purgeUntil: raw.purgeUntil ?? new Date(now - 30 * 86_400_000),
+    format: raw.json ? "json" : io.isStdoutTTY ? "table" : "tsv",
+    quiet: false,
+  };
+}
+
+export async function runReport(
+  io: IOStreams,
+  options: ReportOptions,
+  open: () => Promise<{ client: ApiClient; serviceSid: string | undefined }>,
+  quiet: boolean,
+): Promise<void> {
+  const { client, serviceSid } = await open();
+  const service = await resolveServiceSid(client, serviceSid, options.selection.sessionSids);
+  const census = new Census(new Date(), options.purgeUntil);
+  const spinner = quiet || options.format === "json" ? null : await io.spinner("Reading Sessions…");
+  let sessionsRead = 0;
+  let interactionsRead = 0;
+  try {
+    const sessions = sessionsOf(client, service, options.selection);
+    const worker = async () => {
+      for (;;) {
+        const next = await sessions.next();
+        if (next.done) return;
+        const session = next.value;
+        let listed = 0;
+        try {
+          const pages = listInteractionPages(client, service, session.sid, options.selection.pageSize);
+          for await (const page of pages) {
+            for (const interaction of page.items) {
+              listed++;
+              if (matches(interaction, options.selection)) census.addInteraction(session.sid, interaction);
+            }
+            interactionsRead += page.items.length;
+            if (spinner) spinner.text = `Reading… ${sessionsRead} Sessions, ${interactionsRead} Interactions`;
+          }
+        } catch (error) {
+          // Deleted since it was listed: it holds nothing any more. Any other error ends the report.
+          if (!(error instanceof TwilioApiError && error.code === 20404)) throw error;
+          census.sessionVanished();
+          continue;
+        }
+        census.addSession(session, listed);
+        sessionsRead++;
+      }
+    };
+    await Promise.all(Array.from({ length: SESSIONS_AT_ONCE }, worker));
+  } finally {
+    spinner?.stop();
+  }
+  await write(io, options.format, census.result());
+}
+
+/** The Sessions in scope, one at a time to whichever worker asks (an async generator serialises `next`). */
+async function* sessionsOf(
+  client: ApiClient,
+  service: string,
+  selection: Selection,
+): AsyncGenerator<Session> {
+  if (!selection.allSessions) {
+    for (const sid of new Set(selection.sessionSids)) yield await fetchSession(client, service, sid);
+    return;
+  }
+  for await (const session of listSessions(client, service)) {
+    if (selection.sessionStatuses && !selection.sessionStatuses.includes(session.status ?? "")) continue;
+    yield session;
+  }
+}
+
+async function write(io: IOStreams, format: ReportOptions["format"], report: CensusReport): Promise<void> {
+  if (format === "json") return io.out(`${JSON.stringify(report)}\n`);
+  const { clean } = await import("../render/terminal-text.js");
+  if (format === "tsv") {
+    const { renderCensusTsv } = await import("../render/census.js");
+    return io.out(renderCensusTsv(report, clean));
+  }
+  const { renderCensus } = await import("../render/census.js");
+  return io.out(renderCensus(io, report, clean));
+}
