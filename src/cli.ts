@@ -100,6 +100,12 @@ function buildProgram(context: Parameters<typeof listCommand>[0]): Command {
         "API Key SID (else TWILIO_API_KEY); its secret only from TWILIO_API_SECRET",
       ).argParser(sidArg("apiKey")),
     )
+    .addOption(
+      new Option(
+        "--profile <name>",
+        "twilio-cli profile for credentials, region and edge (else TWILIO_PROFILE)",
+      ),
+    )
     .addOption(new Option("--region <region>", "Twilio region, e.g. ie1 (else TWILIO_REGION)"))
     .addOption(new Option("--edge <edge>", "Twilio edge, e.g. dublin (else TWILIO_EDGE)"))
     .addOption(

@@ -29,6 +29,12 @@ export async function connect(
 ): Promise<Connection> {
   const config = resolveConfig(globals, context.env);
   const io = await context.io();
+  if (config.profile) {
+    const { name, file, chosenBy, warnings, notes } = config.profile;
+    if (globals.verbose) io.err(`credentials from twilio-cli profile '${name}' (${chosenBy}) in ${file}`);
+    for (const warning of warnings) io.err(`proxy-ix: warning: ${warning}`);
+    if (!globals.quiet) for (const note of notes) io.err(`proxy-ix: ${note}`);
+  }
   const { proxyAgents } = await import("../api/proxy-agent.js");
   const proxies = proxyAgents([config.proxyOrigin, config.apiOrigin]);
   if (globals.verbose) {
