@@ -1,10 +1,19 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_CREDENTIALS } from "../../src/emulator/index.js";
 import { type Emulator, emulator, reseed } from "../helpers/emulator.js";
 
 /**
@@ -16,6 +25,8 @@ import { type Emulator, emulator, reseed } from "../helpers/emulator.js";
  *                                  must be exactly the lines shown under it.
  *   <!-- runnable: any output -->  console: each command must exit 0; its output is not compared
  *                                  (dates and SIDs that depend on the day the emulator seeds).
+ *   <!-- runnable: save as NAME --> sh: a script the docs tell you to install: put on PATH as NAME,
+ *                                  for the blocks that call it.
  *
  * The environment is a user's after "Rehearse against the emulator": proxy-ix and proxy-ix-emulator
  * on PATH, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and PROXY_IX_BASE_URL set, an empty HOME and working
@@ -24,13 +35,15 @@ import { type Emulator, emulator, reseed } from "../helpers/emulator.js";
  */
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const MARKER = /^<!-- runnable(?:: (any output))? -->$/;
+const MARKER = /^<!-- runnable(?:: (any output|save as [\w.-]+))? -->$/;
 
 interface Block {
   file: string;
   line: number;
   language: "sh" | "console";
   anyOutput: boolean;
+  /** A script to install on PATH under this name rather than run. */
+  saveAs?: string;
   text: string;
 }
 
@@ -58,6 +71,7 @@ function runnableBlocks(): Block[] {
         line: index + 1,
         language: fence[1] as Block["language"],
         anyOutput: marker[1] === "any output",
+        saveAs: marker[1]?.startsWith("save as ") ? marker[1].slice("save as ".length) : undefined,
         text: lines.slice(index + 2, end).join("\n"),
       });
     });
@@ -65,18 +79,26 @@ function runnableBlocks(): Block[] {
   return blocks;
 }
 
-const blocks = runnableBlocks();
+const all = runnableBlocks();
+const blocks = all.filter((block) => block.saveAs === undefined);
 let emu: Emulator;
 let scratch: string;
 let binDir: string;
 
 beforeAll(async () => {
-  emu = await emulator();
+  // The docs' rehearsals use the emulator's documented default credentials.
+  emu = await emulator({
+    authToken: DEFAULT_CREDENTIALS.authToken,
+    apiSecret: DEFAULT_CREDENTIALS.apiSecret,
+  });
   scratch = mkdtempSync(join(tmpdir(), "proxy-ix-docs-"));
   binDir = join(scratch, "bin");
   mkdirSync(binDir);
   symlinkSync(join(ROOT, "bin/proxy-ix.js"), join(binDir, "proxy-ix"));
   symlinkSync(join(ROOT, "bin/proxy-ix-emulator.js"), join(binDir, "proxy-ix-emulator"));
+  for (const block of all) {
+    if (block.saveAs) writeFileSync(join(binDir, block.saveAs), `${block.text}\n`, { mode: 0o755 });
+  }
 });
 afterAll(async () => {
   await emu?.close();
