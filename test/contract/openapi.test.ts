@@ -318,6 +318,48 @@ describe.skipIf(!dir)("the emulator against Twilio's OpenAPI documents", () => {
     }
   });
 
+  it("serves capped pages, an empty page after a deleted anchor and Twilio-host URLs as the spec says", async () => {
+    const specPath = "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions";
+    const page = responseValidator("proxy", specPath, "get", "200");
+    const item = componentValidator("proxy", "proxy.v1.service.session.interaction");
+    emu.reset({ twilioHosts: true });
+    try {
+      const session = emu.store.listSessions()[0];
+      const path = `/v1/Services/${session?.service_sid}/Sessions/${session?.sid}/Interactions`;
+      const capped = await fetchJson(`${path}?PageSize=1000`);
+      expect(capped.interactions).toHaveLength(100);
+      expectValid(page, capped, "a capped page");
+      for (const one of capped.interactions) expectValid(item, one, `interaction ${one.sid}`);
+      expect(capped.meta.next_page_url).toMatch(/^https:\/\/proxy\.twilio\.com\//);
+      expect(
+        capped.interactions.some((i: Json) => i.inbound_resource_url?.startsWith("https://api.twilio.com/")),
+      ).toBe(true);
+      for (const [specEntry, url, component] of [
+        ["/v1/Services/{Sid}", `/v1/Services/${session?.service_sid}`, "proxy.v1.service"],
+        [
+          "/v1/Services/{ServiceSid}/Sessions/{Sid}",
+          `/v1/Services/${session?.service_sid}/Sessions/${session?.sid}`,
+          "proxy.v1.service.session",
+        ],
+      ] as const) {
+        await checkFetch(specEntry, url, component);
+      }
+      const anchor = capped.interactions.at(-1).sid;
+      const gone = await fetch(`${emu.url}${path}/${anchor}`, {
+        method: "DELETE",
+        headers: { authorization: auth },
+      });
+      expect(gone.status).toBe(204);
+      const next = new URL(capped.meta.next_page_url);
+      const empty = await fetchJson(`${next.pathname}${next.search}`);
+      expect(empty.interactions).toEqual([]);
+      expect(empty.meta.next_page_url).toBeNull();
+      expectValid(page, empty, "the empty page after a deleted anchor");
+    } finally {
+      emu.reset({ twilioHosts: false });
+    }
+  });
+
   it("pages within the spec's PageSize bounds", () => {
     const pageSize = proxy.paths[
       "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions"

@@ -20,8 +20,27 @@ describe("/__emulator/state", () => {
     const reply = await control("GET", "state");
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual(emu.state());
-    expect(Object.keys(reply.body).sort()).toEqual(["counts", "faults", "requests", "seed", "sessions"]);
-    expect(reply.body.counts).toMatchObject({ services: 1, sessions: 3, interactions: 120, orphans: 0 });
+    expect(Object.keys(reply.body).sort()).toEqual([
+      "counts",
+      "faults",
+      "policy",
+      "requests",
+      "seed",
+      "sessions",
+    ]);
+    expect(reply.body.counts).toMatchObject({
+      services: 1,
+      sessions: 3,
+      interactions: 120,
+      orphans: 0,
+      archived: 0,
+    });
+    expect(reply.body.policy).toEqual({
+      maxPageSize: 100,
+      deletedAnchor: "empty",
+      twilioHosts: false,
+      apiRetentionDays: null,
+    });
     expect(reply.body.sessions).toHaveLength(3);
     expect(reply.body.sessions[0]).toEqual({
       sid: expect.stringMatching(/^KC/),
