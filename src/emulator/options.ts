@@ -214,7 +214,8 @@ function validate<T extends object>(checks: Record<string, Check>, input: unknow
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) {
     if (value === undefined) continue;
-    const check = checks[key];
+    // Own keys only: `__proto__`, `constructor` or `toString` would otherwise find Object.prototype's members.
+    const check = Object.hasOwn(checks, key) ? checks[key] : undefined;
     // An unknown key is most likely a typo (`failrate`); silently ignoring it would make a test pass vacuously.
     if (!check)
       throw new OptionError(`unknown ${what} field '${key}' (known: ${Object.keys(checks).join(", ")})`);
