@@ -22,7 +22,8 @@ let directUrl: string;
 
 beforeAll(async () => {
   if (!lanAddress) throw new Error("these tests need a non-loopback IPv4 address on this machine");
-  emu = await emulator(SEED);
+  // Bodies name Twilio's hosts (next_page_url included), as behind a real proxy.
+  emu = await emulator({ ...SEED, twilioHosts: true });
   pki = makeTestPki([lanAddress]);
   proxy = await startInterceptingProxy(pki, emu.url);
   directUrl = await proxy.listenDirect(lanAddress);
@@ -33,7 +34,7 @@ afterAll(async () => {
   pki?.remove();
 });
 beforeEach(() => {
-  reseed(emu, SEED);
+  reseed(emu, { ...SEED, twilioHosts: true });
   proxy.seen.connects.length = 0;
   proxy.seen.requests.length = 0;
   proxy.seen.proxyAuthorization.length = 0;
@@ -62,9 +63,14 @@ describe("HTTPS_PROXY with a TLS-intercepting proxy", () => {
         .sort(),
     ).toEqual(state.sessions.map((session) => session.sid).sort());
     const session = state.sessions[0]?.sid as string;
-    const list = await runCli(["list", "--session", session], { env: proxiedEnv() });
+    // Pages of 2: each next_page_url (on proxy.twilio.com) is followed through the proxy too.
+    const list = await runCli(["list", "--session", session, "--page-size", "2"], { env: proxiedEnv() });
+    expect(list.stderr).toBe("");
     expect(list.code).toBe(0);
     expect(lines(list.stdout)).toHaveLength(state.sessions[0]?.interactions as number);
+    expect(
+      proxy.seen.requests.filter((request) => request.path.includes("PageToken")).length,
+    ).toBeGreaterThan(0);
     expect(new Set(proxy.seen.connects)).toEqual(new Set(["proxy.twilio.com:443"]));
     for (const request of proxy.seen.requests) {
       expect(request.servername).toBe("proxy.twilio.com");

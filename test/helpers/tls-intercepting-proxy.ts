@@ -74,8 +74,9 @@ export interface Seen {
 
 /**
  * Terminates TLS for Twilio's hosts with the test certificate and forwards each request to the
- * emulator over loopback HTTP. Answers are rewritten from the emulator's own URL to the Twilio host
- * asked for (Proxy paths on proxy.*, API paths on api.*), as Twilio's would read.
+ * emulator (started with `twilioHosts`) over loopback HTTP. The emulator's bodies name
+ * proxy.twilio.com and api.twilio.com; a regional host (proxy.dublin.ie1.twilio.com) gets its own
+ * names back, as Twilio's regional API answers.
  */
 function twilioStandIn(pki: TestPki, emulatorUrl: string, seen: Seen): https.Server {
   const upstream = new URL(emulatorUrl);
@@ -101,8 +102,8 @@ function twilioStandIn(pki: TestPki, emulatorUrl: string, seen: Seen): https.Ser
           const body = Buffer.from(
             Buffer.concat(chunks)
               .toString("utf8")
-              .replaceAll(`${upstream.origin}/v1/`, `https://${proxyHost}/v1/`)
-              .replaceAll(`${upstream.origin}/2010-04-01/`, `https://${apiHost}/2010-04-01/`),
+              .replaceAll("https://proxy.twilio.com/", `https://${proxyHost}/`)
+              .replaceAll("https://api.twilio.com/", `https://${apiHost}/`),
           );
           const headers = { ...answer.headers, "content-length": String(body.length) };
           delete headers["transfer-encoding"];
