@@ -1,6 +1,12 @@
-import type { Agent as HttpAgent } from "node:http";
-import type { Agent as HttpsAgent } from "node:https";
-import { HttpProxyAgent, HttpsProxyAgent } from "hpagent";
+import type { ClientRequestArgs, Agent as HttpAgent } from "node:http";
+import type { Agent as HttpsAgent, RequestOptions } from "node:https";
+import type { Duplex } from "node:stream";
+import {
+  HttpProxyAgent,
+  type HttpProxyAgentOptions,
+  HttpsProxyAgent,
+  type HttpsProxyAgentOptions,
+} from "hpagent";
 import { getProxyForUrl } from "proxy-from-env";
 import { isLoopback } from "../config.js";
 import { UsageError } from "../errors.js";
@@ -53,12 +59,13 @@ export function proxyAgents(origins: string[]): ProxyAgents {
       direct("NO_PROXY");
       continue;
     }
+    const via = `${proxy.protocol}//${proxy.host}`;
     const options = { proxy, keepAlive: true, scheduling: "lifo" as const };
     const agents: Agents =
       url.protocol === "https:"
-        ? { https: new HttpsProxyAgent(options) }
-        : { http: new HttpProxyAgent(options) };
-    byOrigin.set(origin, { route: { origin, via: `${proxy.protocol}//${proxy.host}` }, agents });
+        ? { https: new HttpsTunnel(options, via) }
+        : { http: new HttpTunnel(options, via) };
+    byOrigin.set(origin, { route: { origin, via }, agents });
   }
   return {
     routes: [...byOrigin.values()].map((entry) => entry.route),
@@ -91,4 +98,53 @@ function proxyFor(url: URL): URL | undefined {
     );
   }
   return proxy;
+}
+
+type Callback = (error: Error | null, stream: Duplex) => void;
+
+/**
+ * hpagent reports a proxy's refusal as "Bad response: 407"; this says which proxy refused which
+ * tunnel, and what a 407 asks for (never the proxy's credentials).
+ */
+function tunnelError(error: Error, via: string, options: { host?: string | null; port?: unknown }): Error {
+  const status = /^Bad response: (\d{3})$/.exec(error.message)?.[1];
+  if (!status) return error;
+  const hint =
+    status === "407" ? " (Proxy Authentication Required: check the user and password in the proxy URL)" : "";
+  return Object.assign(
+    new Error(`proxy ${via} refused the tunnel to ${options.host}:${options.port}: HTTP ${status}${hint}`, {
+      cause: error,
+    }),
+    { code: "EPROXY" },
+  );
+}
+
+class HttpsTunnel extends HttpsProxyAgent {
+  constructor(
+    options: HttpsProxyAgentOptions,
+    private readonly via: string,
+  ) {
+    super(options);
+  }
+
+  override createConnection(options: RequestOptions, callback?: Callback): Duplex | null | undefined {
+    return super.createConnection(options, (error, stream) =>
+      callback?.(error ? tunnelError(error, this.via, options) : null, stream),
+    );
+  }
+}
+
+class HttpTunnel extends HttpProxyAgent {
+  constructor(
+    options: HttpProxyAgentOptions,
+    private readonly via: string,
+  ) {
+    super(options);
+  }
+
+  override createConnection(options: ClientRequestArgs, callback?: Callback): Duplex | null | undefined {
+    return super.createConnection(options, (error, stream) =>
+      callback?.(error ? tunnelError(error, this.via, options) : null, stream),
+    );
+  }
 }

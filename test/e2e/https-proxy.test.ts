@@ -145,16 +145,38 @@ describe("HTTPS_PROXY with a TLS-intercepting proxy", () => {
     expect(proxy.seen.connects).toEqual([new URL(directUrl).host]);
   });
 
-  it("NO_PROXY bypasses the proxy", async () => {
-    for (const noProxy of [lanAddress as string, `${lanAddress},.twilio.com`, "*"]) {
+  it("NO_PROXY bypasses the proxy, HTTP_PROXY's too", async () => {
+    const cases = [
+      ["HTTPS_PROXY", lanAddress as string],
+      ["HTTPS_PROXY", `${lanAddress},.twilio.com`],
+      ["HTTPS_PROXY", "*"],
+      ["HTTP_PROXY", `${lanAddress}:${new URL(directUrl).port}`],
+    ];
+    for (const [variable, noProxy] of cases) {
       proxy.seen.connects.length = 0;
-      const result = await runCli(["sessions", "--base-url", directUrl, "--verbose"], {
-        env: proxiedEnv({ NO_PROXY: noProxy }),
-      });
+      const env = proxiedEnv({ NO_PROXY: noProxy as string });
+      delete env.HTTPS_PROXY;
+      env[variable as string] = proxy.url;
+      const result = await runCli(["sessions", "--base-url", directUrl, "--verbose"], { env });
       expect(result.code).toBe(0);
       expect(lines(result.stdout)).toHaveLength(SEED.sessions);
       expect(lines(result.stderr)).toContain(`${directUrl} direct (NO_PROXY)`);
       expect(proxy.seen.connects).toEqual([]);
+    }
+  });
+
+  it("says which proxy refused the tunnel (407), without its credentials, and sends nothing to Twilio", async () => {
+    proxy.refuseWith = 407;
+    try {
+      const withUser = proxy.url.replace("http://", "http://alice:pr0xy-pa55word@");
+      const result = await runCli(["sessions"], { env: proxiedEnv({ HTTPS_PROXY: withUser }) });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        `proxy-ix: GET /v1/Services: EPROXY: proxy ${proxy.url} refused the tunnel to proxy.twilio.com:443: HTTP 407 (Proxy Authentication Required: check the user and password in the proxy URL)\n`,
+      );
+      expect(proxy.seen.requests).toEqual([]);
+    } finally {
+      proxy.refuseWith = null;
     }
   });
 

@@ -121,6 +121,8 @@ export interface InterceptingProxy {
   /** `http://127.0.0.1:PORT`, for HTTPS_PROXY. */
   url: string;
   seen: Seen;
+  /** When set, every CONNECT is answered with this status (e.g. 407) instead of a tunnel. */
+  refuseWith: number | null;
   /** The same stand-in for Twilio, listening directly (no proxy) on `host`, for NO_PROXY tests. */
   listenDirect(host: string): Promise<string>;
   close(): Promise<void>;
@@ -138,6 +140,10 @@ export async function startInterceptingProxy(pki: TestPki, emulatorUrl: string):
   proxy.on("connect", (request: http.IncomingMessage, socket: Socket, head: Buffer) => {
     seen.connects.push(request.url ?? "?");
     seen.proxyAuthorization.push(request.headers["proxy-authorization"]);
+    if (intercepting.refuseWith !== null) {
+      socket.end(`HTTP/1.1 ${intercepting.refuseWith} Refused\r\nProxy-Authenticate: Basic\r\n\r\n`);
+      return;
+    }
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
@@ -146,9 +152,10 @@ export async function startInterceptingProxy(pki: TestPki, emulatorUrl: string):
   });
   await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
   const { port } = proxy.address() as AddressInfo;
-  return {
+  const intercepting: InterceptingProxy = {
     url: `http://127.0.0.1:${port}`,
     seen,
+    refuseWith: null,
     async listenDirect(host) {
       await new Promise<void>((resolve) => direct.listen(0, host, resolve));
       return `https://${host}:${(direct.address() as AddressInfo).port}`;
@@ -165,4 +172,5 @@ export async function startInterceptingProxy(pki: TestPki, emulatorUrl: string):
       );
     },
   };
+  return intercepting;
 }
