@@ -44,9 +44,7 @@ async function state() {
 
 let failed = false;
 try {
-  process.stdout.write(
-    `proxy-ix demo: emulator at ${emulator.url} (export PROXY_IX_BASE_URL to use it yourself)\n`,
-  );
+  process.stdout.write(`proxy-ix demo: emulator at ${emulator.url}, for the length of the demo\n`);
   const { sessions } = await state();
   const session = sessions[0]?.sid ?? "";
 
@@ -90,4 +88,10 @@ try {
 } finally {
   await emulator.close();
 }
+// The demo's emulator is gone now: the hint is how to start one that stays.
+process.stdout.write(
+  "\nTo try it yourself, start an emulator that stays (it prints the variables to export), in another terminal:\n" +
+    "  node bin/proxy-ix-emulator.js --port 4010\n" +
+    "then, with those variables set: node bin/proxy-ix.js sessions (or proxy-ix sessions once installed)\n",
+);
 process.exitCode = failed ? 1 : 0;

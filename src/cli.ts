@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
+import { completionCommand } from "./commands/completion.js";
 import { deleteCommand } from "./commands/delete.js";
 import { fetchCommand } from "./commands/fetch.js";
 import { listCommand } from "./commands/list.js";
@@ -59,7 +60,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     command.configureOutput(output);
     // Our help has no colour codes, so its width is its length: commander's ANSI-stripping
     // displayWidth costs ~10 ms per --help, a sixth of node's own start-up (docs/performance.md).
-    command.configureHelp({ displayWidth: (text: string) => text.length });
+    // Global options in every subcommand's help: they work before or after the command name.
+    command.configureHelp({ displayWidth: (text: string) => text.length, showGlobalOptions: true });
   }
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -101,6 +103,12 @@ function buildProgram(context: Parameters<typeof listCommand>[0]): Command {
         "API Key SID (else TWILIO_API_KEY); its secret only from TWILIO_API_SECRET",
       ).argParser(sidArg("apiKey")),
     )
+    .addOption(
+      new Option(
+        "--profile <name>",
+        "twilio-cli profile for credentials, region and edge (else TWILIO_PROFILE)",
+      ),
+    )
     .addOption(new Option("--region <region>", "Twilio region, e.g. ie1 (else TWILIO_REGION)"))
     .addOption(new Option("--edge <edge>", "Twilio edge, e.g. dublin (else TWILIO_EDGE)"))
     .addOption(
@@ -128,10 +136,23 @@ function buildProgram(context: Parameters<typeof listCommand>[0]): Command {
     .addCommand(fetchCommand(context))
     .addCommand(deleteCommand(context))
     .addCommand(purgeCommand(context))
-    .addCommand(reportCommand(context));
+    .addCommand(reportCommand(context))
+    .addCommand(completionCommand(context))
+    .addHelpText("after", ROOT_EXAMPLES);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
+
+const ROOT_EXAMPLES = `
+Examples:
+  proxy-ix sessions --status closed,failed
+  proxy-ix list --session KC… --json
+  proxy-ix purge --all-sessions --until 30d --include-resources --dry-run
+  proxy-ix purge --all-sessions --until 30d --include-resources --yes --json --export removed.ndjson
+  proxy-ix --profile my-account sessions        # credentials of a twilio-cli profile
+  proxy-ix help purge                           # every option of a command
+
+Docs: docs/commands.md, docs/environment.md, docs/cron.md (in the package and the repository).`;
 
 function stackOf(error: Error): string {
   const parts = [error.stack ?? String(error)];

@@ -1,5 +1,6 @@
 import { UsageError } from "./errors.js";
 import { parseSid } from "./sids.js";
+import { type ProfileUse, withTwilioCliProfile } from "./twilio-cli-profile.js";
 
 /** Options every subcommand accepts, before or after the subcommand name. */
 export interface GlobalFlags {
@@ -13,6 +14,8 @@ export interface GlobalFlags {
   verbose?: boolean;
   quiet?: boolean;
   color?: boolean;
+  /** A twilio-cli profile (else TWILIO_PROFILE): see twilio-cli-profile.ts. */
+  profile?: string;
 }
 
 export interface Credentials {
@@ -30,6 +33,8 @@ export interface ClientConfig {
   apiOrigin: string;
   timeoutMs: number;
   serviceSid: string | undefined;
+  /** The twilio-cli profile the credentials came from, if any. */
+  profile?: ProfileUse;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -141,7 +146,8 @@ export function resolveOrigins(
   };
 }
 
-export function resolveConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv): ClientConfig {
+export function resolveConfig(flags: GlobalFlags, processEnv: NodeJS.ProcessEnv): ClientConfig {
+  const { env, profile } = withTwilioCliProfile(flags, processEnv);
   const origins = resolveOrigins(flags, env);
   const serviceRaw = flags.service ?? nonEmpty(env.PROXY_IX_SERVICE_SID);
   const serviceSid =
@@ -149,7 +155,7 @@ export function resolveConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv): Clien
       ? undefined
       : parseSid(serviceRaw, "service", flags.service ? "--service" : "PROXY_IX_SERVICE_SID");
   const credentials = resolveCredentials(flags, env);
-  return { credentials, ...origins, timeoutMs: flags.timeout ?? DEFAULT_TIMEOUT_MS, serviceSid };
+  return { credentials, ...origins, timeoutMs: flags.timeout ?? DEFAULT_TIMEOUT_MS, serviceSid, profile };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -2,6 +2,7 @@ import got, { type Got, HTTPError, ParseError, RequestError, type Response, Time
 import type { ClientConfig } from "../config.js";
 import { ForeignOriginError, NetworkError, ResponseShapeError, TwilioApiError } from "../errors.js";
 import { VERSION } from "../version.js";
+import type { Agents } from "./proxy-agent.js";
 
 /** One line of `--verbose`: never the Authorization header, never a body. */
 export interface RequestLog {
@@ -27,6 +28,8 @@ export interface ClientHooks {
   gate?: RequestGate;
   /** Called before each retry; `status` is the HTTP status, or the network error code. */
   onRetry?(status: number | string): void;
+  /** got's `agent` for a request, e.g. through an HTTPS proxy (proxy-agent.ts); undefined: direct. */
+  agentFor?(url: URL): Agents | undefined;
 }
 
 export interface ApiClient {
@@ -153,6 +156,11 @@ export function createApiClient(config: ClientConfig, hooks: ClientHooks = {}): 
     },
   });
 
+  const agentOf = (url: URL) => {
+    const agent = hooks.agentFor?.(url);
+    return agent ? { agent } : {};
+  };
+
   function checkOrigin(url: string): URL {
     const parsed = new URL(url);
     if (!allowedOrigins.has(parsed.origin)) {
@@ -170,7 +178,9 @@ export function createApiClient(config: ClientConfig, hooks: ClientHooks = {}): 
     async getJson<T>(url: string): Promise<T> {
       const target = checkOrigin(url);
       try {
-        return await http.get(target, { headers: { authorization }, responseType: "json" }).json<T>();
+        return await http
+          .get(target, { headers: { authorization }, responseType: "json", ...agentOf(target) })
+          .json<T>();
       } catch (error) {
         throw translate(error, "GET", target);
       }
@@ -178,7 +188,7 @@ export function createApiClient(config: ClientConfig, hooks: ClientHooks = {}): 
     async delete(url: string): Promise<void> {
       const target = checkOrigin(url);
       try {
-        await http.delete(target, { headers: { authorization } });
+        await http.delete(target, { headers: { authorization }, ...agentOf(target) });
       } catch (error) {
         throw translate(error, "DELETE", target);
       }

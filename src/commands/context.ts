@@ -29,9 +29,24 @@ export async function connect(
 ): Promise<Connection> {
   const config = resolveConfig(globals, context.env);
   const io = await context.io();
+  if (config.profile) {
+    const { name, file, chosenBy, warnings, notes } = config.profile;
+    if (globals.verbose) io.err(`credentials from twilio-cli profile '${name}' (${chosenBy}) in ${file}`);
+    for (const warning of warnings) io.err(`proxy-ix: warning: ${warning}`);
+    if (!globals.quiet) for (const note of notes) io.err(`proxy-ix: ${note}`);
+  }
+  const { proxyAgents } = await import("../api/proxy-agent.js");
+  const proxies = proxyAgents([config.proxyOrigin, config.apiOrigin]);
+  if (globals.verbose) {
+    for (const route of proxies.routes) {
+      if (route.via) io.err(`${route.origin} through proxy ${route.via}`);
+      else if (route.reason !== "no proxy set") io.err(`${route.origin} direct (${route.reason})`);
+    }
+  }
   const { createApiClient } = await import("../api/client.js");
   const client = createApiClient(config, {
     ...hooks,
+    agentFor: proxies.agentFor,
     onRequest: globals.verbose
       ? (log) =>
           io.err(

@@ -1,7 +1,10 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const BIN = fileURLToPath(new URL("../../bin/proxy-ix.js", import.meta.url));
+const EMPTY_HOME = join(tmpdir(), "proxy-ix-tests-have-no-home");
 
 export interface CliResult {
   code: number | null;
@@ -33,7 +36,9 @@ export interface RunningCli {
 
 /** Starts the CLI and returns at once, for tests that signal it mid-run. */
 export function startCli(args: string[], options: RunOptions = {}): RunningCli {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? "", NO_COLOR: "1" };
+  // HOME is an empty place unless a test sets it: a developer's twilio-cli profile (~/.twilio-cli) must
+  // never give a test run real credentials.
+  const env: Record<string, string> = { PATH: process.env.PATH ?? "", NO_COLOR: "1", HOME: EMPTY_HOME };
   for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[key] = value;
   if (options.tty) env.PROXY_IX_FORCE_TTY = "1";
   const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
