@@ -8,7 +8,6 @@ import {
   type HttpsProxyAgentOptions,
 } from "hpagent";
 import { getProxyForUrl } from "proxy-from-env";
-import { isLoopback } from "../config.js";
 import { UsageError } from "../errors.js";
 
 /** got's `agent` option: one agent per protocol. */
@@ -36,7 +35,8 @@ export interface ProxyAgents {
  * The proxy for each origin, from the environment as curl reads it (https_proxy, HTTPS_PROXY, ALL_PROXY,
  * NO_PROXY; proxy-from-env applies the rules), plus HTTP_PROXY for https origins: twilio-node and
  * twilio-cli send Twilio's https traffic through HTTP_PROXY, so a twilio-cli user's setting keeps
- * working. Loopback origins (the emulator) never go through a proxy, as in Go's net/http.
+ * working. This machine's usual names (localhost, 127.0.0.1, ::1: where the emulator runs) never go
+ * through a proxy, as in Go's net/http; any other host follows NO_PROXY.
  *
  * proxy-from-env reads process.env (the environment of every real run), not main()'s `env`.
  *
@@ -50,7 +50,7 @@ export function proxyAgents(origins: string[]): ProxyAgents {
     const url = new URL(origin);
     const direct = (reason: ProxyRoute["reason"]) =>
       byOrigin.set(origin, { route: { origin, via: null, reason: anySet ? reason : "no proxy set" } });
-    if (isLoopback(url.hostname)) {
+    if (isLocalHost(url.hostname)) {
       direct("loopback");
       continue;
     }
@@ -71,6 +71,12 @@ export function proxyAgents(origins: string[]): ProxyAgents {
     routes: [...byOrigin.values()].map((entry) => entry.route),
     agentFor: (url) => byOrigin.get(url.origin)?.agents,
   };
+}
+
+/** The names a user gives the emulator on this machine; other loopback addresses follow NO_PROXY. */
+function isLocalHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "");
+  return host === "localhost" || host === "127.0.0.1" || host === "::1";
 }
 
 const PROXY_VARIABLES = ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"];
