@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { deleteCommand } from "./commands/delete.js";
 import { fetchCommand } from "./commands/fetch.js";
 import { listCommand } from "./commands/list.js";
-import { integerArg, sidArg } from "./commands/parsers.js";
+import { credentialSidArg, integerArg, refuseEmptyValues, sidArg } from "./commands/parsers.js";
 import { purgeCommand } from "./commands/purge.js";
 import { sessionsCommand } from "./commands/sessions.js";
 import type { GlobalFlags } from "./config.js";
@@ -92,13 +92,15 @@ function buildProgram(context: Parameters<typeof listCommand>[0]): Command {
     .version(VERSION, "-V, --version", "print the version")
     .helpOption("-h, --help", "show help")
     .addOption(
-      new Option("--account-sid <AC…>", "Account SID (else TWILIO_ACCOUNT_SID)").argParser(sidArg("account")),
+      new Option("--account-sid <AC…>", "Account SID (else TWILIO_ACCOUNT_SID)").argParser(
+        credentialSidArg("account", "--account-sid"),
+      ),
     )
     .addOption(
       new Option(
         "--api-key <SK…>",
         "API Key SID (else TWILIO_API_KEY); its secret only from TWILIO_API_SECRET",
-      ).argParser(sidArg("apiKey")),
+      ).argParser(credentialSidArg("apiKey", "--api-key")),
     )
     .addOption(new Option("--region <region>", "Twilio region, e.g. ie1 (else TWILIO_REGION)"))
     .addOption(new Option("--edge <edge>", "Twilio edge, e.g. dublin (else TWILIO_EDGE)"))
@@ -128,6 +130,7 @@ function buildProgram(context: Parameters<typeof listCommand>[0]): Command {
     .addCommand(deleteCommand(context))
     .addCommand(purgeCommand(context));
   for (const command of program.commands) command.exitOverride();
+  for (const command of [program, ...program.commands]) refuseEmptyValues(command);
   return program;
 }
 
