@@ -1,5 +1,6 @@
 import Table from "cli-table3";
 import type { IOStreams } from "../io.js";
+import { terminalText } from "./terminal-text.js";
 
 /** An aligned, borderless table in gh's style: bold header, columns separated by two spaces. */
 export function renderTable(io: IOStreams, head: string[], rows: string[][]): string {
@@ -36,5 +37,5 @@ export function renderTable(io: IOStreams, head: string[], rows: string[][]): st
 /** A record as aligned `key  value` lines, for `fetch` on a terminal. */
 export function renderKeyValue(io: IOStreams, entries: [string, string][]): string {
   const width = Math.max(...entries.map(([key]) => key.length));
-  return `${entries.map(([key, value]) => `${io.style.bold(key.padEnd(width))}  ${value}`.trimEnd()).join("\n")}\n`;
+  return `${entries.map(([key, value]) => `${io.style.bold(key.padEnd(width))}  ${terminalText(value)}`.trimEnd()).join("\n")}\n`;
 }

@@ -21,3 +21,18 @@ function escapeOf(char: string): string {
     ? `\\x${code.toString(16).padStart(2, "0")}`
     : `\\u${code.toString(16).padStart(4, "0")}`;
 }
+
+// JSON.stringify escapes only U+0000-U+001F; these it leaves raw, and a terminal may act on them.
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * JSON for `--json`/`--ndjson`: the exact value (JSON.parse gives back the same strings), with the
+ * characters JSON.stringify leaves raw (DEL, C1, bidi controls) written as \u escapes, which is still
+ * the same JSON. Such characters can only occur inside strings, where the escape is always valid.
+ */
+export function jsonText(value: unknown, space?: number): string {
+  return JSON.stringify(value, null, space).replace(
+    JSON_UNSAFE,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}

@@ -1,5 +1,6 @@
 import type { IOStreams } from "../io.js";
 import type { Column } from "./columns.js";
+import { jsonText, terminalText } from "./terminal-text.js";
 
 export type OutputFormat = "table" | "tsv" | "json" | "ndjson";
 
@@ -35,7 +36,7 @@ function jsonArrayWriter<T>(io: IOStreams): RecordWriter<T> {
   let count = 0;
   return {
     async write(record) {
-      await io.out(`${count === 0 ? "[\n" : ",\n"}${JSON.stringify(record)}`);
+      await io.out(`${count === 0 ? "[\n" : ",\n"}${jsonText(record)}`);
       count++;
     },
     async end() {
@@ -49,7 +50,7 @@ function ndjsonWriter<T>(io: IOStreams): RecordWriter<T> {
   let count = 0;
   return {
     async write(record) {
-      await io.out(`${JSON.stringify(record)}\n`);
+      await io.out(`${jsonText(record)}\n`);
       count++;
     },
     async end() {
@@ -63,7 +64,7 @@ function tsvWriter<T>(io: IOStreams, columns: Column<T>[]): RecordWriter<T> {
   let count = 0;
   return {
     async write(record) {
-      await io.out(`${columns.map((column) => column.value(record)).join("\t")}\n`);
+      await io.out(`${cellsOf(columns, record).join("\t")}\n`);
       count++;
     },
     async end() {
@@ -77,7 +78,7 @@ function tableWriter<T>(io: IOStreams, options: WriterOptions<T>): RecordWriter<
   const rows: string[][] = [];
   return {
     async write(record) {
-      rows.push(options.columns.map((column) => column.value(record)));
+      rows.push(cellsOf(options.columns, record));
     },
     async end() {
       if (rows.length === 0) {
@@ -95,4 +96,13 @@ function tableWriter<T>(io: IOStreams, options: WriterOptions<T>): RecordWriter<
       return rows.length;
     },
   };
+}
+
+/**
+ * A record's cells as they may be shown: every column's text (computed ones such as `inbound` too)
+ * with control characters made visible, so a tab or newline never adds a column or a row and no
+ * escape sequence reaches the terminal.
+ */
+function cellsOf<T>(columns: Column<T>[], record: T): string[] {
+  return columns.map((column) => terminalText(column.value(record)));
 }
