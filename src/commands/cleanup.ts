@@ -69,6 +69,7 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
     );
   }
   const exportFile = raw.export && !dryRun ? await ExportFile.open(raw.export) : null;
+  if (exportFile?.repaired) io.err(exportFile.repaired);
   try {
     const limiter = new AdaptiveLimiter(raw.concurrency);
     const { client, config } = await connect(context, globals, { gate: limiter });
