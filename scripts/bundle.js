@@ -6,7 +6,7 @@
 // Why CommonJS: an ES module entry point costs ~4 ms of node's ESM loader before any code runs, and
 // node 20 can cache compiled code only for scripts (module.enableCompileCache is node 22). In a
 // CommonJS bundle, esbuild turns each `await import()` into a module that is evaluated on first use, so
-// got, ora, chalk and cli-table3 still load only when a command needs them.
+// got, ora, chalk and string-width still load only when a command needs them.
 import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";

@@ -1,5 +1,6 @@
 import type { IOStreams } from "../io.js";
 import type { Column } from "./columns.js";
+import type { TableLayout } from "./table.js";
 import { jsonText, terminalText } from "./terminal-text.js";
 
 export type OutputFormat = "table" | "tsv" | "json" | "ndjson";
@@ -73,27 +74,24 @@ function tsvWriter<T>(io: IOStreams, columns: Column<T>[]): RecordWriter<T> {
   };
 }
 
-/** On a terminal: an aligned cli-table3 table, which needs every row before it can size the columns. */
+/** On a terminal: an aligned table, which needs every row before it can size the columns. */
 function tableWriter<T>(io: IOStreams, options: WriterOptions<T>): RecordWriter<T> {
-  const rows: string[][] = [];
+  let table: TableLayout | undefined;
   return {
     async write(record) {
-      rows.push(cellsOf(options.columns, record));
+      if (!table) {
+        const { TableLayout } = await import("./table.js");
+        table = new TableLayout(options.columns.map((column) => column.name));
+      }
+      table.add(options.columns.map((column) => column.value(record)));
     },
     async end() {
-      if (rows.length === 0) {
+      if (!table) {
         io.err(options.emptyMessage);
         return 0;
       }
-      const { renderTable } = await import("./table.js");
-      await io.out(
-        renderTable(
-          io,
-          options.columns.map((column) => column.name),
-          rows,
-        ),
-      );
-      return rows.length;
+      await table.write(io);
+      return table.rows;
     },
   };
 }
