@@ -8,6 +8,7 @@ import { sessionsCommand } from "./commands/sessions.js";
 import type { GlobalFlags } from "./config.js";
 import { describeError, ExitCode, exitCodeFor } from "./errors.js";
 import { BrokenPipeError, createIO, type IOOptions, type IOStreams } from "./io.js";
+import { terminalText } from "./render/terminal-text.js";
 import { VERSION } from "./version.js";
 
 export interface MainOptions extends IOOptions {
@@ -78,7 +79,9 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     const code = exitCodeFor(error);
     if (error instanceof Error && error.name === "SilentExit") return code;
     stderr.write(`proxy-ix: ${describeError(error)}\n`);
-    if (program.opts<GlobalFlags>().verbose && error instanceof Error) stderr.write(`${stackOf(error)}\n`);
+    // A stack trace starts with the message, which may quote a server: escaped line by line.
+    if (program.opts<GlobalFlags>().verbose && error instanceof Error)
+      stderr.write(`${stackOf(error).split("\n").map(terminalText).join("\n")}\n`);
     return code;
   }
 }

@@ -137,6 +137,19 @@ describe("terminal safety: hostile server text (issue 10, item 12)", () => {
     expect(lines(result.stderr)).toHaveLength(1);
   });
 
+  it("--verbose: the request log and the stack trace are escaped too", async () => {
+    stub.script({
+      method: "GET",
+      path: /\/Interactions$/,
+      answer: { status: 400, body: { code: 20001, message: HOSTILE, more_info: null, status: 400 } },
+    });
+    const result = await runCli(["list", "--session", KC, "--verbose"], { env: stub.env() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).not.toMatch(RAW_CONTROL_OR_TAB);
+    expect(result.stderr).toContain("\\x1b]0;pwned\\x07");
+    expect(lines(result.stderr).length).toBeGreaterThan(2);
+  });
+
   it("the purge summary escapes hostile failure messages and resource SIDs", async () => {
     const [first] = stub.interactions.get(KC) ?? [];
     if (!first) throw new Error("no interaction");
