@@ -18,7 +18,8 @@ const TAIL_CHUNK = 64 * 1024;
  * before the datasync) always belongs to an Interaction that was not deleted, since its DELETE waits for
  * the line's datasync; so a short write is cut back off at once and reported as the append's failure,
  * and a torn last line left by an earlier run is removed when the file is opened (reported in
- * `repaired`), so that every NDJSON reader can read the whole file. `append` resolves only once a
+ * `repaired`), so that every NDJSON reader can read the whole file. A file that does not look like an
+ * export is refused untouched rather than truncated. `append` resolves only once a
  * datasync covering the line has finished; concurrent appends share one datasync (group commit). An
  * Interaction in flight at a crash may appear twice (at-least-once).
  */
@@ -134,24 +135,45 @@ async function checkAndRepair(handle: FileHandle, shown: string): Promise<string
       `--export: '${shown}' can be read by others (mode ${(stats.mode & 0o777).toString(8)}); it will hold personal data: chmod 600 it first`,
     );
   }
-  const keep = await endOfLastLine(handle, stats.size);
-  if (keep === stats.size) return null;
-  await handle.truncate(keep);
-  return `--export: removed a torn last line (${stats.size - keep} bytes) left in '${shown}' by an earlier run that was cut off; its Interaction was not deleted then`;
+  return repairTornTail(handle, stats.size, shown);
 }
 
-/** The length of the file up to and including its last newline (0 if it has none). */
-async function endOfLastLine(handle: FileHandle, size: number): Promise<number> {
-  let end = size;
-  const buffer = Buffer.alloc(TAIL_CHUNK);
-  while (end > 0) {
-    const start = Math.max(0, end - TAIL_CHUNK);
-    const { bytesRead } = await handle.read(buffer, 0, end - start, start);
-    const newline = buffer.subarray(0, bytesRead).lastIndexOf(0x0a);
-    if (newline >= 0) return start + newline + 1;
-    end = start;
+/**
+ * Removes a torn last line, but only from what looks like an export file: the fragment must start
+ * like one of our lines (`{`) and the last whole line must be a JSON object. Anything else (the wrong
+ * file given by mistake) is refused untouched: truncating it could destroy someone's data.
+ */
+async function repairTornTail(handle: FileHandle, size: number, shown: string): Promise<string | null> {
+  if (size === 0) return null;
+  const start = Math.max(0, size - TAIL_CHUNK);
+  const tail = Buffer.alloc(size - start);
+  const { bytesRead } = await handle.read(tail, 0, tail.length, start);
+  const text = tail.subarray(0, bytesRead);
+  const end = text.lastIndexOf(0x0a);
+  const notOurs = () =>
+    new UsageError(
+      `--export: '${shown}' does not look like an export file (NDJSON, one JSON object a line); nothing was changed: give a new file or an earlier export`,
+    );
+  // The last whole line, when it is within the tail read; a longer one is not checked.
+  const previous = end > 0 ? text.lastIndexOf(0x0a, end - 1) : -1;
+  if (end >= 0 && (previous >= 0 || start === 0) && !isJsonObject(text.subarray(previous + 1, end))) {
+    throw notOurs();
   }
-  return 0;
+  if (end === bytesRead - 1) return null;
+  // A torn line is shorter than the tail read (an Interaction is a few KB) and starts as ours did.
+  if ((end < 0 && start > 0) || text[end + 1] !== 0x7b) throw notOurs();
+  const keep = start + end + 1;
+  await handle.truncate(keep);
+  return `--export: removed a torn last line (${size - keep} bytes) left in '${shown}' by an earlier run that was cut off; its Interaction was not deleted then`;
+}
+
+function isJsonObject(line: Buffer): boolean {
+  try {
+    const value: unknown = JSON.parse(line.toString("utf8"));
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
 }
 
 function openError(shown: string, error: unknown): UsageError {

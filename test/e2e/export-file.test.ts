@@ -105,6 +105,22 @@ describe("--export: a torn line is never extended (item 9)", () => {
     expect(wholeLines(await readFile(file, "utf8"))).toHaveLength(6);
   });
 
+  it("a file that is not an export is never repaired (truncated) or appended to: refused untouched", async () => {
+    for (const content of [
+      "notes\nnot a JSON line, no newline",
+      "-----BEGIN KEY-----\nabc\n-----END KEY-----\n",
+      `{"sid":"KI1"}\n${"x".repeat(100_000)}`,
+    ]) {
+      const file = fresh();
+      await writeFile(file, content, { mode: 0o600 });
+      const result = await purge(file);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("does not look like an export file");
+      expect(await readFile(file, "utf8")).toBe(content);
+    }
+    await unchanged();
+  });
+
   it("a write cut short (file too large / disk full) is reported, leaves no torn line, and nothing unexported is deleted", async () => {
     const file = fresh();
     const before = await interactionSids();
