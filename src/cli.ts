@@ -3,13 +3,14 @@ import { completionCommand } from "./commands/completion.js";
 import { deleteCommand } from "./commands/delete.js";
 import { fetchCommand } from "./commands/fetch.js";
 import { listCommand } from "./commands/list.js";
-import { integerArg, sidArg } from "./commands/parsers.js";
+import { credentialSidArg, integerArg, refuseEmptyValues, sidArg } from "./commands/parsers.js";
 import { purgeCommand } from "./commands/purge.js";
 import { reportCommand } from "./commands/report.js";
 import { sessionsCommand } from "./commands/sessions.js";
 import type { GlobalFlags } from "./config.js";
 import { describeError, ExitCode, exitCodeFor } from "./errors.js";
 import { BrokenPipeError, createIO, type IOOptions, type IOStreams } from "./io.js";
+import { terminalText } from "./render/terminal-text.js";
 import { VERSION } from "./version.js";
 
 export interface MainOptions extends IOOptions {
@@ -81,7 +82,9 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     const code = exitCodeFor(error);
     if (error instanceof Error && error.name === "SilentExit") return code;
     stderr.write(`proxy-ix: ${describeError(error)}\n`);
-    if (program.opts<GlobalFlags>().verbose && error instanceof Error) stderr.write(`${stackOf(error)}\n`);
+    // A stack trace starts with the message, which may quote a server: escaped line by line.
+    if (program.opts<GlobalFlags>().verbose && error instanceof Error)
+      stderr.write(`${stackOf(error).split("\n").map(terminalText).join("\n")}\n`);
     return code;
   }
 }
@@ -95,13 +98,15 @@ function buildProgram(context: Parameters<typeof listCommand>[0]): Command {
     .version(VERSION, "-V, --version", "print the version")
     .helpOption("-h, --help", "show help")
     .addOption(
-      new Option("--account-sid <AC…>", "Account SID (else TWILIO_ACCOUNT_SID)").argParser(sidArg("account")),
+      new Option("--account-sid <AC…>", "Account SID (else TWILIO_ACCOUNT_SID)").argParser(
+        credentialSidArg("account", "--account-sid"),
+      ),
     )
     .addOption(
       new Option(
         "--api-key <SK…>",
         "API Key SID (else TWILIO_API_KEY); its secret only from TWILIO_API_SECRET",
-      ).argParser(sidArg("apiKey")),
+      ).argParser(credentialSidArg("apiKey", "--api-key")),
     )
     .addOption(
       new Option(
@@ -140,6 +145,7 @@ function buildProgram(context: Parameters<typeof listCommand>[0]): Command {
     .addCommand(completionCommand(context))
     .addHelpText("after", ROOT_EXAMPLES);
   for (const command of program.commands) command.exitOverride();
+  for (const command of [program, ...program.commands]) refuseEmptyValues(command);
   return program;
 }
 

@@ -1,5 +1,6 @@
 import { UsageError } from "./errors.js";
-import { parseSid } from "./sids.js";
+import { terminalText } from "./render/terminal-text.js";
+import { isSid, SidPrefix } from "./sids.js";
 import { type ProfileUse, withTwilioCliProfile } from "./twilio-cli-profile.js";
 
 /** Options every subcommand accepts, before or after the subcommand name. */
@@ -56,13 +57,13 @@ export function resolveCredentials(flags: GlobalFlags, env: NodeJS.ProcessEnv): 
       "missing credentials: set TWILIO_ACCOUNT_SID and either TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET",
     );
   }
-  const accountSid = parseSid(
+  const accountSid = parseConfigSid(
     accountSidRaw,
     "account",
     flags.accountSid ? "--account-sid" : "TWILIO_ACCOUNT_SID",
   );
   if (apiKeyRaw && apiSecret) {
-    const apiKey = parseSid(apiKeyRaw, "apiKey", flags.apiKey ? "--api-key" : "TWILIO_API_KEY");
+    const apiKey = parseConfigSid(apiKeyRaw, "apiKey", flags.apiKey ? "--api-key" : "TWILIO_API_KEY");
     return { accountSid, username: apiKey, password: apiSecret, kind: "api-key" };
   }
   // Half an API Key is a mistake to report, not a reason to fall back to the Auth Token silently.
@@ -95,11 +96,11 @@ export function parseBaseUrl(value: string, source: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`${source}: '${value}' is not a URL (expected e.g. http://127.0.0.1:4010)`);
+    throw new UsageError(`${source}: ${redact(value)} is not a URL (expected e.g. http://127.0.0.1:4010)`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new UsageError(
-      `${source}: '${url.protocol}' is not supported; use https:// (or http:// on loopback)`,
+      `${source}: '${terminalText(url.protocol)}' is not supported; use https:// (or http:// on loopback)`,
     );
   }
   if (url.username || url.password) {
@@ -131,12 +132,13 @@ export function resolveOrigins(
   ] as const) {
     if (value !== undefined && !REGION_OR_EDGE.test(value)) {
       throw new UsageError(
-        `${source}: '${value}' is not a Twilio ${name} name (e.g. us1, ie1 / ashburn, dublin)`,
+        `${source}: ${redact(value)} is not a Twilio ${name} name (e.g. us1, ie1 / ashburn, dublin)`,
       );
     }
   }
+  // `--base-url ""` is refused by the option parser; `!== undefined` keeps it from ever meaning "Twilio".
   const baseUrl = flags.baseUrl ?? nonEmpty(env.PROXY_IX_BASE_URL);
-  if (baseUrl) {
+  if (baseUrl !== undefined) {
     const origin = parseBaseUrl(baseUrl, flags.baseUrl ? "--base-url" : "PROXY_IX_BASE_URL");
     return { proxyOrigin: origin, apiOrigin: origin };
   }
@@ -153,11 +155,33 @@ export function resolveConfig(flags: GlobalFlags, processEnv: NodeJS.ProcessEnv)
   const serviceSid =
     serviceRaw === undefined
       ? undefined
-      : parseSid(serviceRaw, "service", flags.service ? "--service" : "PROXY_IX_SERVICE_SID");
+      : parseConfigSid(serviceRaw, "service", flags.service ? "--service" : "PROXY_IX_SERVICE_SID");
   const credentials = resolveCredentials(flags, env);
   return { credentials, ...origins, timeoutMs: flags.timeout ?? DEFAULT_TIMEOUT_MS, serviceSid, profile };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === "" ? undefined : value;
+}
+
+const SID_LABEL = { account: "Account SID", apiKey: "API Key SID", service: "Service SID" } as const;
+
+/**
+ * Validates a SID from the environment or a global flag. A wrong value there is often a secret in
+ * the wrong variable (an Auth Token in TWILIO_ACCOUNT_SID, a key secret in TWILIO_API_KEY), and the
+ * message lands in cron logs: it names only the first two characters and the length.
+ */
+export function parseConfigSid(value: string, kind: keyof typeof SID_LABEL, source: string): string {
+  const prefixes = SidPrefix[kind];
+  if (isSid(value, prefixes)) return value;
+  throw new UsageError(
+    `${source}: ${redact(value)} is not a valid ${SID_LABEL[kind]} (expected ${prefixes.join(" or ")} followed by 32 hex digits)`,
+  );
+}
+
+/** A value that failed validation, as it may be shown: `'fe…' (32 characters)`, never whole. */
+export function redact(value: string): string {
+  const chars = [...value];
+  const unit = chars.length === 1 ? "character" : "characters";
+  return `'${terminalText(chars.slice(0, 2).join(""))}…' (${chars.length} ${unit})`;
 }

@@ -1,3 +1,5 @@
+import { terminalText } from "./render/terminal-text.js";
+
 /**
  * The error kinds proxy-ix can end with, and the one place that maps them to exit codes
  * (documented in docs/exit-codes.md). Like gh's `cmdutil` errors: commands throw, `cli.ts` catches once.
@@ -86,17 +88,21 @@ export function exitCodeFor(err: unknown): number {
   return ExitCode.failure;
 }
 
-/** One line for a human: what failed, Twilio's code and its more_info link. */
+/**
+ * One line for a human: what failed, Twilio's code and its more_info link. Messages carry server text
+ * (Twilio's message, a path from a next-page URL), so the whole line has its control characters made
+ * visible: no escape sequence reaches the terminal or a log viewer.
+ */
 export function describeError(err: unknown): string {
   if (err instanceof TwilioApiError) {
     const code = err.code === null ? `HTTP ${err.status}` : `Twilio error ${err.code} (HTTP ${err.status})`;
-    const more = err.moreInfo ? ` — see ${err.moreInfo}` : "";
-    return `${err.request}: ${code}: ${oneLine(err.message)}${more}`;
+    const more = err.moreInfo ? ` — see ${oneLine(err.moreInfo)}` : "";
+    return `${oneLine(err.request)}: ${code}: ${oneLine(err.message)}${more}`;
   }
   if (err instanceof Error) return oneLine(err.message);
   return oneLine(String(err));
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
+  return terminalText(text.replace(/\s+/g, " ").trim());
 }

@@ -1,4 +1,5 @@
 import type { Readable, Writable } from "node:stream";
+import { terminalText } from "./render/terminal-text.js";
 
 /**
  * The streams object (gh's IOStreams): owns stdout/stderr/stdin, knows which is a terminal, and decides
@@ -107,7 +108,22 @@ export async function createIO(options: IOOptions = {}): Promise<IOStreams> {
       if (options.quiet || !isStderrTTY || forced || columns <= 0) return null;
       // ora is loaded only when a spinner is shown, to keep start-up fast.
       const { default: ora } = await import("ora");
-      return ora({ text, stream: stderr, color: "cyan", isEnabled: true }).start();
+      const spinner = ora({
+        text: terminalText(text),
+        stream: stderr,
+        color: "cyan",
+        isEnabled: true,
+      }).start();
+      // Whatever a caller puts in the text (it may quote a server), no control character reaches stderr.
+      return {
+        get text() {
+          return spinner.text;
+        },
+        set text(value: string) {
+          spinner.text = terminalText(value);
+        },
+        stop: () => spinner.stop(),
+      };
     },
     readLine() {
       const stdin = stdinOf();

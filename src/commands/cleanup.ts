@@ -11,6 +11,7 @@ import { ExportFile } from "../purge/export-file.js";
 import type { PurgeReport } from "../purge/outcomes.js";
 import { DEFAULT_INTERACTION_COLUMNS, INTERACTION_COLUMNS } from "../render/interaction-columns.js";
 import { plural, renderPurgeSummary } from "../render/purge-summary.js";
+import { jsonText, terminalText } from "../render/terminal-text.js";
 import { createWriter } from "../render/writers.js";
 import { type CliContext, connect } from "./context.js";
 import { integerArg } from "./parsers.js";
@@ -68,6 +69,7 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
     );
   }
   const exportFile = raw.export && !dryRun ? await ExportFile.open(raw.export) : null;
+  if (exportFile?.repaired) io.err(exportFile.repaired);
   try {
     const limiter = new AdaptiveLimiter(raw.concurrency);
     const { client, config } = await connect(context, globals, { gate: limiter });
@@ -89,7 +91,7 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
     // Ctrl-C) must not turn a failed or interrupted run into exit 0.
     const code = listingError === undefined ? exitCodeOf(report) : exitCodeFor(listingError);
     try {
-      if (raw.json) await io.out(`${JSON.stringify(report)}\n`);
+      if (raw.json) await io.out(`${jsonText(report)}\n`);
       else io.stderr.write(renderPurgeSummary(io, report));
     } catch (error) {
       if (!(error instanceof BrokenPipeError)) throw error;
@@ -203,7 +205,7 @@ async function confirm(
         ? ` (${kept} of them will be kept: ${undeletable} linked resources are of kinds proxy-ix cannot delete)`
         : "")
     : `${where} (their ${resources} linked Messages/Calls stay)`;
-  io.stderr.write(`${io.style.bold("?")} Delete ${what}? This cannot be undone. [y/N] `);
+  io.stderr.write(`${io.style.bold("?")} Delete ${terminalText(what)}? This cannot be undone. [y/N] `);
   const answer = (await io.readLine()).toLowerCase();
   return answer === "y" || answer === "yes";
 }

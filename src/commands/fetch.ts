@@ -3,6 +3,7 @@ import { fetchInteraction } from "../api/interactions.js";
 import { INTERACTION_FIELDS } from "../api/types.js";
 import { UsageError } from "../errors.js";
 import { cell } from "../render/columns.js";
+import { jsonText } from "../render/terminal-text.js";
 import { resolveServiceSid } from "../scope.js";
 import { parseSid } from "../sids.js";
 import { type CliContext, connect, globalsOf } from "./context.js";
@@ -28,7 +29,7 @@ export function fetchCommand(context: CliContext): Command {
       const serviceSid = await resolveServiceSid(client, config.serviceSid, [raw.session]);
       const interaction = await fetchInteraction(client, serviceSid, raw.session, sid);
       if (raw.json) {
-        await io.out(`${JSON.stringify(interaction, null, 2)}\n`);
+        await io.out(`${jsonText(interaction, 2)}\n`);
         return;
       }
       // data holds the message body (personal data): shown only with --json, never by default.

@@ -1,4 +1,5 @@
-import { InvalidArgumentError } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
+import { parseConfigSid } from "../config.js";
 import { UsageError } from "../errors.js";
 import { parseSid, type SidKind } from "../sids.js";
 import { parseInstant } from "../time-filter.js";
@@ -16,6 +17,14 @@ export function integerArg(min: number, max: number): (value: string) => number 
       throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}.`);
     return number;
   };
+}
+
+/**
+ * `--account-sid`/`--api-key`: a bad value is reported without being echoed (commander's own message
+ * would repeat it whole), since a secret given in the wrong place must not reach a log.
+ */
+export function credentialSidArg(kind: "account" | "apiKey", flag: string): (value: string) => string {
+  return (value) => parseConfigSid(value, kind, flag);
 }
 
 export function sidArg(kind: SidKind): (value: string) => string {
@@ -57,5 +66,21 @@ function rethrow<T>(parse: () => T): T {
     if (error instanceof UsageError)
       throw new InvalidArgumentError(`${error.message.replace(/^[^:]*: /, "")}.`);
     throw error;
+  }
+}
+
+/**
+ * Refuses an empty (or blank) value for every option of `command` that takes one, present or future:
+ * `--export ""` from a cron script whose variable was unset must not mean "no audit trail", nor
+ * `--base-url ""` "the real Twilio". Wraps each option's own parser, so the check runs first.
+ */
+export function refuseEmptyValues(command: Command): void {
+  for (const option of command.options) {
+    if (!option.required && !option.optional) continue;
+    const parse = option.parseArg;
+    option.argParser((value: string, previous: unknown) => {
+      if (value.trim() === "") throw new InvalidArgumentError("expected a value, not an empty string.");
+      return parse ? parse(value, previous) : value;
+    });
   }
 }

@@ -146,7 +146,7 @@ async function* sessionsOf(
 
 async function write(io: IOStreams, format: ReportOptions["format"], report: CensusReport): Promise<void> {
   if (format === "json") return io.out(`${JSON.stringify(report)}\n`);
-  const { clean } = await import("../render/terminal-text.js");
+  const { terminalText: clean } = await import("../render/terminal-text.js");
   if (format === "tsv") {
     const { renderCensusTsv } = await import("../render/census.js");
     return io.out(renderCensusTsv(report, clean));

@@ -1,5 +1,6 @@
 import type { IOStreams } from "../io.js";
 import type { PurgeReport } from "../purge/outcomes.js";
+import { terminalText } from "./terminal-text.js";
 
 const LISTED_LINES = 20;
 
@@ -41,7 +42,8 @@ export function renderPurgeSummary(io: IOStreams, report: PurgeReport): string {
     }
   }
   lines.push(`Time: ${(report.duration_ms / 1000).toFixed(1)} s`);
-  if (report.stopped) lines.push(style.yellow(`Stopped early: ${report.stopped_message}`));
+  if (report.stopped)
+    lines.push(style.yellow(`Stopped early: ${terminalText(report.stopped_message ?? "")}`));
   section(
     lines,
     "Deferred (not finalized yet, Twilio error 20009): run again later",
@@ -78,7 +80,8 @@ function colourFailed(io: IOStreams, count: number): string {
 function section(lines: string[], title: string, entries: string[], omitted: number): void {
   if (entries.length === 0) return;
   lines.push(`${title}:`);
-  for (const entry of entries.slice(0, LISTED_LINES)) lines.push(`  ${entry}`);
+  // Entries hold server text (SIDs, Twilio's messages): made inert before a terminal sees them.
+  for (const entry of entries.slice(0, LISTED_LINES)) lines.push(`  ${terminalText(entry)}`);
   const more = entries.length - LISTED_LINES + omitted;
   if (more > 0) lines.push(`  … and ${more.toLocaleString("en-US")} more (all counted; see --json)`);
 }

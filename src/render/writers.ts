@@ -1,5 +1,7 @@
 import type { IOStreams } from "../io.js";
 import type { Column } from "./columns.js";
+import type { TableLayout } from "./table.js";
+import { jsonText, terminalText } from "./terminal-text.js";
 
 export type OutputFormat = "table" | "tsv" | "json" | "ndjson";
 
@@ -35,7 +37,7 @@ function jsonArrayWriter<T>(io: IOStreams): RecordWriter<T> {
   let count = 0;
   return {
     async write(record) {
-      await io.out(`${count === 0 ? "[\n" : ",\n"}${JSON.stringify(record)}`);
+      await io.out(`${count === 0 ? "[\n" : ",\n"}${jsonText(record)}`);
       count++;
     },
     async end() {
@@ -49,7 +51,7 @@ function ndjsonWriter<T>(io: IOStreams): RecordWriter<T> {
   let count = 0;
   return {
     async write(record) {
-      await io.out(`${JSON.stringify(record)}\n`);
+      await io.out(`${jsonText(record)}\n`);
       count++;
     },
     async end() {
@@ -63,7 +65,7 @@ function tsvWriter<T>(io: IOStreams, columns: Column<T>[]): RecordWriter<T> {
   let count = 0;
   return {
     async write(record) {
-      await io.out(`${columns.map((column) => column.value(record)).join("\t")}\n`);
+      await io.out(`${cellsOf(columns, record).join("\t")}\n`);
       count++;
     },
     async end() {
@@ -72,27 +74,33 @@ function tsvWriter<T>(io: IOStreams, columns: Column<T>[]): RecordWriter<T> {
   };
 }
 
-/** On a terminal: an aligned cli-table3 table, which needs every row before it can size the columns. */
+/** On a terminal: an aligned table, which needs every row before it can size the columns. */
 function tableWriter<T>(io: IOStreams, options: WriterOptions<T>): RecordWriter<T> {
-  const rows: string[][] = [];
+  let table: TableLayout | undefined;
   return {
     async write(record) {
-      rows.push(options.columns.map((column) => column.value(record)));
+      if (!table) {
+        const { TableLayout } = await import("./table.js");
+        table = new TableLayout(options.columns.map((column) => column.name));
+      }
+      table.add(options.columns.map((column) => column.value(record)));
     },
     async end() {
-      if (rows.length === 0) {
+      if (!table) {
         io.err(options.emptyMessage);
         return 0;
       }
-      const { renderTable } = await import("./table.js");
-      await io.out(
-        renderTable(
-          io,
-          options.columns.map((column) => column.name),
-          rows,
-        ),
-      );
-      return rows.length;
+      await table.write(io);
+      return table.rows;
     },
   };
+}
+
+/**
+ * A record's cells as they may be shown: every column's text (computed ones such as `inbound` too)
+ * with control characters made visible, so a tab or newline never adds a column or a row and no
+ * escape sequence reaches the terminal.
+ */
+function cellsOf<T>(columns: Column<T>[], record: T): string[] {
+  return columns.map((column) => terminalText(column.value(record)));
 }

@@ -270,26 +270,6 @@ describe("safety", () => {
     expect((await stateOf(emu)).requests.total).toBe(0);
   });
 
-  it("an export file that fails mid-run stops the run with a report, and deletes nothing unexported", async () => {
-    reseed(emu, { sessions: 1, interactions: 20, notFinalRate: 0 });
-    const session = (await stateOf(emu)).sessions[0]?.sid as string;
-    // /dev/full accepts the open and fails every write with ENOSPC.
-    const result = await runCli(
-      ["purge", "--session", session, "--include-resources", "--yes", "--json", "--export", "/dev/full"],
-      {
-        env,
-      },
-    );
-    expect(result.code).toBe(1);
-    const report = JSON.parse(result.stdout) as Report;
-    expect(report.stopped).toBe("error");
-    expect(report.failures[0]?.message).toContain("ENOSPC");
-    expect(report.interactions.deleted).toBe(0);
-    const state = await stateOf(emu);
-    expect(state.requests.by_method?.DELETE ?? 0).toBe(0);
-    expect(state.counts.interactions).toBe(20);
-  });
-
   it("keeps a failing exit code when the reader of stdout has gone away", async () => {
     reseed(emu, { sessions: 1, interactions: 10, notFinalRate: 0 });
     emu.setFaults({ legalHold: true });

@@ -89,3 +89,38 @@ describe("resolveCredentials", () => {
     }
   });
 });
+
+describe("a value that fails validation is never echoed whole (issue 10, item 14)", () => {
+  const secret = "fedcba9876543210fedcba9876543210";
+  const cases: [string, () => unknown][] = [
+    [
+      "TWILIO_API_KEY",
+      () =>
+        resolveCredentials({}, { TWILIO_ACCOUNT_SID: AC, TWILIO_API_KEY: secret, TWILIO_API_SECRET: "s" }),
+    ],
+    [
+      "TWILIO_ACCOUNT_SID",
+      () => resolveCredentials({}, { TWILIO_ACCOUNT_SID: secret, TWILIO_AUTH_TOKEN: "t" }),
+    ],
+    ["--account-sid", () => resolveCredentials({ accountSid: secret }, { TWILIO_AUTH_TOKEN: "t" })],
+    ["--api-key", () => resolveCredentials({ accountSid: AC, apiKey: secret }, { TWILIO_API_SECRET: "s" })],
+    [
+      "PROXY_IX_SERVICE_SID",
+      () =>
+        resolveConfig({}, { TWILIO_ACCOUNT_SID: AC, TWILIO_AUTH_TOKEN: "t", PROXY_IX_SERVICE_SID: secret }),
+    ],
+    ["PROXY_IX_BASE_URL", () => resolveOrigins({}, { PROXY_IX_BASE_URL: secret })],
+    ["TWILIO_REGION", () => resolveOrigins({}, { TWILIO_REGION: `${secret}/x` })],
+    ["TWILIO_EDGE", () => resolveOrigins({}, { TWILIO_EDGE: `${secret}/x` })],
+  ];
+  it.each(cases)("%s: two characters and the length", (source, resolve) => {
+    expect(resolve).toThrow(UsageError);
+    try {
+      resolve();
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain(`${source}: 'fe…' (`);
+      expect(message).not.toContain(secret.slice(0, 3));
+    }
+  });
+});
