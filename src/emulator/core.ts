@@ -20,7 +20,7 @@ import {
 import type { AppContext } from "./router.js";
 import { buildSeed } from "./seed.js";
 import { type RequestCounters, RequestStats } from "./stats.js";
-import { Store, type StoreCounts } from "./store.js";
+import { type OrphansByKind, Store, type StoreCounts } from "./store.js";
 
 export interface SessionSummary {
   sid: string;
@@ -31,6 +31,7 @@ export interface SessionSummary {
 
 export interface EmulatorState {
   counts: StoreCounts;
+  orphans_by_kind: OrphansByKind;
   sessions: SessionSummary[];
   requests: RequestCounters;
   faults: FaultOptions;
@@ -126,6 +127,7 @@ export class EmulatorCore implements AppContext {
     }
     return {
       counts: this.store.counts(),
+      orphans_by_kind: this.store.orphansByKind(),
       sessions,
       requests: this.stats.snapshot(),
       faults: { ...this.faultOptions },

@@ -11,6 +11,10 @@ export interface SeedOptions {
   randomSeed: number;
   notFinalRate: number;
   foreignRate: number;
+  /** Share of two-legged message interactions that are MMS, with 1–3 Media on each leg. */
+  mediaRate: number;
+  /** Share of completed Calls with a Recording. */
+  recordingRate: number;
 }
 
 export interface FaultOptions {
@@ -69,6 +73,8 @@ export const DEFAULT_SEED: Readonly<SeedOptions> = {
   randomSeed: 1,
   notFinalRate: 0.05,
   foreignRate: 0,
+  mediaRate: 0.15,
+  recordingRate: 0.5,
 };
 
 export const DEFAULT_FAULTS: Readonly<FaultOptions> = {
@@ -161,6 +167,8 @@ const SEED_CHECKS: Record<keyof SeedOptions, Check> = {
   randomSeed: integer(-(2 ** 31), 2 ** 32 - 1),
   notFinalRate: rate,
   foreignRate: rate,
+  mediaRate: rate,
+  recordingRate: rate,
 };
 
 const FAULT_CHECKS: Record<keyof FaultOptions, Check> = {
@@ -259,8 +267,26 @@ export function checkSeedSize(seed: SeedOptions): void {
 }
 
 export function pickSeed(options: SeedOptions): SeedOptions {
-  const { services, sessions, interactions, randomSeed, notFinalRate, foreignRate } = options;
-  return { services, sessions, interactions, randomSeed, notFinalRate, foreignRate };
+  const {
+    services,
+    sessions,
+    interactions,
+    randomSeed,
+    notFinalRate,
+    foreignRate,
+    mediaRate,
+    recordingRate,
+  } = options;
+  return {
+    services,
+    sessions,
+    interactions,
+    randomSeed,
+    notFinalRate,
+    foreignRate,
+    mediaRate,
+    recordingRate,
+  };
 }
 
 export function pickFaults(options: FaultOptions): FaultOptions {

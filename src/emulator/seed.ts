@@ -18,6 +18,7 @@ import type {
   SessionRecord,
   SessionStatus,
 } from "./records.js";
+import { ChildSeeder } from "./seed-children.js";
 import {
   AREA_CODES,
   MEDIA_BODIES,
@@ -67,6 +68,7 @@ interface Draws {
 
 class SeedBuilder {
   private readonly rng: Prng;
+  private readonly children: ChildSeeder;
   private readonly messages: MessageRecord[] = [];
   private readonly calls: CallRecord[] = [];
   private sessionSerial = 0;
@@ -76,6 +78,7 @@ class SeedBuilder {
     private readonly nowMs: number,
   ) {
     this.rng = new Prng(seed.randomSeed);
+    this.children = new ChildSeeder(seed, nowMs);
   }
 
   build(): StoreContents {
@@ -98,6 +101,7 @@ class SeedBuilder {
       defaultTtl: 0,
       updatedMs: createdMs,
       sessions: new SortedIndex(sessions),
+      phoneNumbers: new SortedIndex(),
     };
   }
 
@@ -207,7 +211,7 @@ class SeedBuilder {
       record.inbound = foreignLeg(from.sid, SID_PREFIX.chatMessage + d.legSids[0], "received");
       record.outbound = foreignLeg(to.sid, SID_PREFIX.chatMessage + d.legSids[1], "delivered");
     } else if (d.kind < 0.55) {
-      const media = d.media < 0.15;
+      const media = d.media < this.seed.mediaRate ? this.children.mediaCount() : 0;
       const body = pickText(media ? MEDIA_BODIES : MESSAGE_BODIES, d.text);
       record.type = "message";
       record.data = JSON.stringify({ body });
@@ -225,7 +229,7 @@ class SeedBuilder {
       const body = pickText(MESSAGE_BODIES, d.text);
       record.type = "message";
       record.data = JSON.stringify({ body });
-      record.outbound = this.message(record, d, 1, to, "outbound-api", body, false);
+      record.outbound = this.message(record, d, 1, to, "outbound-api", body, 0);
     }
     return record;
   }
@@ -237,7 +241,8 @@ class SeedBuilder {
     party: Party,
     direction: MessageRecord["direction"],
     body: string,
-    media: boolean,
+    /** Pictures attached: 0 for an SMS. */
+    media: number,
   ): Leg {
     const prefix = media ? SID_PREFIX.mediaMessage : SID_PREFIX.message;
     const sid = prefix + d.legSids[leg];
@@ -249,23 +254,27 @@ class SeedBuilder {
         ? "received"
         : pickText(OUTBOUND_MESSAGE_FINAL, d.outcome[leg]);
     const error = MESSAGE_ERRORS[status];
-    this.messages.push({
+    const message: MessageRecord = {
       sid,
       createdMs,
+      live: true,
       interaction,
+      media: [],
       direction,
       // Inbound: the participant texts their proxy number; outbound: Proxy relays from the other side's.
       from: direction === "inbound" ? party.identifier : party.proxyIdentifier,
       to: direction === "inbound" ? party.proxyIdentifier : party.identifier,
       body,
-      numMedia: media ? 1 : 0,
+      numMedia: media,
       status,
       sentMs: notFinal ? null : createdMs,
       updatedMs: notFinal ? createdMs : Math.min(this.nowMs, createdMs + SECOND),
       price: notFinal ? null : media ? "-0.02000" : "-0.00790",
       errorCode: error ? error[0] : null,
       errorMessage: error ? error[1] : null,
-    });
+    };
+    this.children.addMedia(message, media);
+    this.messages.push(message);
     return {
       participantSid: party.sid,
       resourceSid: sid,
@@ -299,7 +308,9 @@ class SeedBuilder {
     const call: CallRecord = {
       sid,
       createdMs,
+      live: true,
       interaction,
+      recordings: [],
       direction,
       from: direction === "inbound" ? party.identifier : party.proxyIdentifier,
       to: direction === "inbound" ? party.proxyIdentifier : party.identifier,
@@ -311,6 +322,7 @@ class SeedBuilder {
       updatedMs: Math.min(this.nowMs, endMs ?? createdMs),
       price: status === "completed" ? `-${(0.014 * Math.ceil((duration ?? 0) / 60)).toFixed(5)}` : null,
     };
+    this.children.addRecordings(call);
     this.calls.push(call);
     return call;
   }
