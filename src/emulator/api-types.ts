@@ -189,3 +189,19 @@ export interface ApiTranscription {
   type: string;
   uri: string;
 }
+
+/** proxy.v1.service.phone_number */
+export interface ProxyPhoneNumber {
+  sid: string;
+  account_sid: string;
+  service_sid: string;
+  date_created: string;
+  date_updated: string;
+  phone_number: string;
+  friendly_name: string | null;
+  iso_country: string;
+  capabilities: Record<string, boolean>;
+  url: string;
+  is_reserved: boolean;
+  in_use: number;
+}

@@ -37,6 +37,8 @@ export interface EmulatorState {
   faults: FaultOptions;
   seed: SeedOptions;
   policy: PolicyOptions;
+  /** SIDs of the Messages/Calls seeded as orphans (`orphans`), for tests to compare with a tool's report. */
+  seeded_orphans: readonly string[];
 }
 
 /** Where Twilio serves each API; with `twilioHosts` the emulator's bodies point there. */
@@ -133,6 +135,7 @@ export class EmulatorCore implements AppContext {
       faults: { ...this.faultOptions },
       seed: { ...this.seedOptions },
       policy: { ...this.policyOptions },
+      seeded_orphans: [...this.store.seededOrphans],
     };
   }
 }

@@ -56,6 +56,13 @@ function program(io: MainIO): Command {
       number,
       d.recordingRate,
     )
+    .option("--orphans <n>", "Messages/Calls whose Interactions were already deleted", number, d.orphans)
+    .option(
+      "--other-traffic <n>",
+      "Messages between numbers that are no proxy number (never to be reported)",
+      number,
+      d.otherTraffic,
+    )
     .option("--latency <ms>", "delay added to every API response", number, d.latency)
     .option("--jitter <ms>", "uniform ± variation of the latency", number, d.jitter)
     .option(

@@ -15,6 +15,10 @@ export interface SeedOptions {
   mediaRate: number;
   /** Share of completed Calls with a Recording. */
   recordingRate: number;
+  /** Messages/Calls whose Interactions were already deleted (as if by an earlier tool). */
+  orphans: number;
+  /** Messages between numbers that are no Service's proxy number: never an orphan, never to be reported. */
+  otherTraffic: number;
 }
 
 export interface FaultOptions {
@@ -75,6 +79,8 @@ export const DEFAULT_SEED: Readonly<SeedOptions> = {
   foreignRate: 0,
   mediaRate: 0.15,
   recordingRate: 0.5,
+  orphans: 0,
+  otherTraffic: 0,
 };
 
 export const DEFAULT_FAULTS: Readonly<FaultOptions> = {
@@ -169,6 +175,8 @@ const SEED_CHECKS: Record<keyof SeedOptions, Check> = {
   foreignRate: rate,
   mediaRate: rate,
   recordingRate: rate,
+  orphans: integer(0, 1_000_000),
+  otherTraffic: integer(0, 1_000_000),
 };
 
 const FAULT_CHECKS: Record<keyof FaultOptions, Check> = {
@@ -258,6 +266,9 @@ export function validateOptions(input: unknown): Partial<EmulatorOptions> {
 
 /** Refuses a seed whose product would not fit in memory, before any of it is built. */
 export function checkSeedSize(seed: SeedOptions): void {
+  if (seed.orphans > 0 && seed.services * seed.sessions === 0) {
+    throw new OptionError("orphans need at least one session to have gone through", "orphans");
+  }
   const total = seed.services * seed.sessions * seed.interactions;
   if (total > MAX_TOTAL_INTERACTIONS) {
     throw new OptionError(
@@ -276,6 +287,8 @@ export function pickSeed(options: SeedOptions): SeedOptions {
     foreignRate,
     mediaRate,
     recordingRate,
+    orphans,
+    otherTraffic,
   } = options;
   return {
     services,
@@ -286,6 +299,8 @@ export function pickSeed(options: SeedOptions): SeedOptions {
     foreignRate,
     mediaRate,
     recordingRate,
+    orphans,
+    otherTraffic,
   };
 }
 

@@ -14,6 +14,7 @@ import type {
   Leg,
   MessageRecord,
   ParticipantRecord,
+  PhoneNumberRecord,
   ServiceRecord,
   SessionRecord,
   SessionStatus,
@@ -26,6 +27,7 @@ import {
   PARTICIPANT_ROLES,
   SESSION_CLOSED_REASONS,
 } from "./seed-text.js";
+import { PoolSeeder, seedTraffic } from "./seed-traffic.js";
 import { SID_PREFIX } from "./sids.js";
 import { SortedIndex } from "./sorted-index.js";
 import {
@@ -69,6 +71,9 @@ interface Draws {
 class SeedBuilder {
   private readonly rng: Prng;
   private readonly children: ChildSeeder;
+  private readonly pools: PoolSeeder;
+  /** The pool of the Service being built: its Sessions' Participants take their proxy numbers from it. */
+  private pool: PhoneNumberRecord[] = [];
   private readonly messages: MessageRecord[] = [];
   private readonly calls: CallRecord[] = [];
   private sessionSerial = 0;
@@ -79,17 +84,25 @@ class SeedBuilder {
   ) {
     this.rng = new Prng(seed.randomSeed);
     this.children = new ChildSeeder(seed, nowMs);
+    this.pools = new PoolSeeder(seed);
   }
 
   build(): StoreContents {
     const services: ServiceRecord[] = [];
     for (let i = 0; i < this.seed.services; i++) services.push(this.service(i));
-    return { services, messages: this.messages, calls: this.calls };
+    const traffic = seedTraffic(this.seed, services, this.nowMs);
+    return {
+      services,
+      messages: [...this.messages, ...traffic.messages],
+      calls: [...this.calls, ...traffic.calls],
+      seededOrphans: traffic.orphanSids,
+    };
   }
 
   private service(index: number): ServiceRecord {
     const sid = SID_PREFIX.service + this.rng.hex32();
     const createdMs = this.nowMs - (120 * DAY_S + index * 3600) * SECOND;
+    this.pool = this.pools.pool(sid, createdMs);
     const sessions: SessionRecord[] = [];
     for (let i = 0; i < this.seed.sessions; i++) sessions.push(this.session(sid));
     return {
@@ -101,7 +114,7 @@ class SeedBuilder {
       defaultTtl: 0,
       updatedMs: createdMs,
       sessions: new SortedIndex(sessions),
-      phoneNumbers: new SortedIndex(),
+      phoneNumbers: new SortedIndex(this.pool),
     };
   }
 
@@ -159,12 +172,15 @@ class SeedBuilder {
 
   private party(): Party {
     const area = this.rng.pick(AREA_CODES);
-    return {
-      sid: SID_PREFIX.participant + this.rng.hex32(),
-      identifier: `+1${area}55501${this.rng.digits(2)}`,
-      proxyIdentifier: `+1${this.rng.pick(AREA_CODES)}55502${this.rng.digits(2)}`,
-      proxyIdentifierSid: SID_PREFIX.phoneNumber + this.rng.hex32(),
-    };
+    const sid = SID_PREFIX.participant + this.rng.hex32();
+    const identifier = `+1${area}55501${this.rng.digits(2)}`;
+    // The proxy number comes from the Service's pool; these draws are still taken so every later SID of
+    // a random seed stays what it was before pools existed.
+    this.rng.pick(AREA_CODES);
+    this.rng.digits(2);
+    this.rng.hex32();
+    const proxy = this.pools.assign(this.pool);
+    return { sid, identifier, proxyIdentifier: proxy.phoneNumber, proxyIdentifierSid: proxy.sid };
   }
 
   private draws(): Draws {
@@ -299,10 +315,11 @@ class SeedBuilder {
       : direction === "inbound"
         ? "completed"
         : pickText(OUTBOUND_CALL_FINAL, d.outcome[leg]);
-    const answered = status === "completed" || status === "in-progress";
+
     const duration =
       status === "completed" ? d.duration + (direction === "inbound" ? 3 : 0) : notFinal ? null : 0;
-    const startMs = answered ? createdMs : null;
+    // Twilio sets start_time once a call is dialed, answered or not (busy, no-answer and ringing too).
+    const startMs: number | null = createdMs;
     const endMs =
       startMs !== null && duration !== null ? startMs + duration * SECOND : notFinal ? null : createdMs;
     const call: CallRecord = {

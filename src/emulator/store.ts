@@ -50,6 +50,8 @@ export interface StoreContents {
   services: ServiceRecord[];
   messages: MessageRecord[];
   calls: CallRecord[];
+  /** SIDs of the Messages/Calls seeded as orphans (`orphans`), in seed order. */
+  seededOrphans: string[];
 }
 
 type GoneRecord = SessionRecord | ParticipantRecord | InteractionRecord | MessageRecord | CallRecord;
@@ -80,6 +82,7 @@ export class Store {
   private callIndex: SortedIndex<CallRecord> | null = null;
   /** Messages/Calls older than this many days are archived; null = no retention window. */
   retentionDays: number | null = null;
+  seededOrphans: readonly string[] = [];
 
   /** Drops everything and takes the given contents (a fresh seed). */
   replace(contents: StoreContents): void {
@@ -102,6 +105,7 @@ export class Store {
     this.messageIndex = null;
     this.callIndex = null;
     this.services = new SortedIndex(contents.services);
+    this.seededOrphans = contents.seededOrphans;
     for (const service of contents.services) {
       this.serviceBySid.set(service.sid, service);
       for (const session of service.sessions.all()) {

@@ -107,6 +107,7 @@ describe("the emulator against Twilio's OpenAPI documents", () => {
     ajv.addFormat("date-time-rfc-2822", RFC_2822);
     ajv.addFormat("uri-map", true);
     ajv.addFormat("phone-number", true);
+    ajv.addFormat("phone-number-capabilities", true);
     ajv.addFormat("currency", /^[A-Z]{3}$/);
     ajv.addSchema(proxy, "proxy");
     ajv.addSchema(api, "api");
@@ -393,6 +394,50 @@ describe("the emulator against Twilio's OpenAPI documents", () => {
       }
     }
     emu.reset({ mediaRate: 0.15, recordingRate: 0.5 });
+  });
+
+  it("serves Service PhoneNumbers and the account's Messages and Calls lists (filtered) as the specs say", async () => {
+    emu.reset({ orphans: 10, otherTraffic: 10 });
+    for (const service of emu.store.listServices()) {
+      const numbers = await checkList(
+        "/v1/Services/{ServiceSid}/PhoneNumbers",
+        `/v1/Services/${service.sid}/PhoneNumbers`,
+        "phone_numbers",
+        "proxy.v1.service.phone_number",
+      );
+      expect(numbers.length).toBeGreaterThan(0);
+      await checkFetch(
+        "/v1/Services/{ServiceSid}/PhoneNumbers/{Sid}",
+        numbers[0].url,
+        "proxy.v1.service.phone_number",
+      );
+    }
+    const account = `/2010-04-01/Accounts/${emu.accountSid}`;
+    const number = emu.store.listMessages()[0]?.to ?? "";
+    const messagesPage = responseValidator(
+      "api",
+      "/2010-04-01/Accounts/{AccountSid}/Messages.json",
+      "get",
+      "200",
+    );
+    const callsPage = responseValidator("api", "/2010-04-01/Accounts/{AccountSid}/Calls.json", "get", "200");
+    for (const query of [
+      "PageSize=200",
+      `To=${encodeURIComponent(number)}&DateSent%3E=2000-01-01&PageSize=5`,
+    ]) {
+      let next: string | null = `${account}/Messages.json?${query}`;
+      while (next) {
+        const body: Json = await fetchJson(next);
+        expectValid(messagesPage, body, next);
+        for (const m of body.messages) expectSpecFields("api", "api.v2010.account.message", m);
+        next = body.next_page_uri;
+      }
+    }
+    const calls: Json = await fetchJson(`${account}/Calls.json?StartTime%3C=2100-01-01&PageSize=300`);
+    expect(calls.calls.length).toBeGreaterThan(0);
+    expectValid(callsPage, calls, "calls");
+    for (const c of calls.calls) expectSpecFields("api", "api.v2010.account.call", c);
+    emu.reset({ orphans: 0, otherTraffic: 0 });
   });
 
   it("uses validators that reject what the spec forbids (so the checks above can fail)", async () => {

@@ -27,8 +27,10 @@ describe("/__emulator/state", () => {
       "policy",
       "requests",
       "seed",
+      "seeded_orphans",
       "sessions",
     ]);
+    expect(reply.body.seeded_orphans).toEqual([]);
     expect(reply.body.counts).toMatchObject({
       services: 1,
       sessions: 3,
@@ -58,6 +60,8 @@ describe("/__emulator/state", () => {
       foreignRate: 0,
       mediaRate: 0.15,
       recordingRate: 0.5,
+      orphans: 0,
+      otherTraffic: 0,
     });
     expect(reply.body.faults).toEqual({
       latency: 0,
