@@ -4,6 +4,7 @@
  */
 import type { Credentials } from "./auth.js";
 import { FaultInjector } from "./faults.js";
+import { finalizeAll } from "./finalize.js";
 import {
   checkSeedSize,
   type EmulatorOptions,
@@ -112,7 +113,7 @@ export class EmulatorCore implements AppContext {
   }
 
   finalizeAll(): number {
-    return this.store.finalizeAll(Math.floor(Date.now() / 1000) * 1000);
+    return finalizeAll(this.store, Math.floor(Date.now() / 1000) * 1000);
   }
 
   state(): EmulatorState {

@@ -17,7 +17,6 @@ import type {
   TranscriptionRecord,
 } from "./records.js";
 import { SortedIndex } from "./sorted-index.js";
-import { isFinalCallStatus, isFinalMessageStatus } from "./statuses.js";
 
 /** What is left of the personal data once its parent is gone, per kind. */
 export interface OrphansByKind {
@@ -374,42 +373,6 @@ export class Store {
     if (!recording.call.live) this.orphans.recordings++;
     for (const t of recording.transcriptions) if (t.live) this.orphans.transcriptions--;
     return recording;
-  }
-
-  /** Lets everything in flight complete, so a later purge can delete it. Returns how many changed. */
-  finalizeAll(nowMs: number): number {
-    let changed = 0;
-    for (const message of this.messageBySid.values()) {
-      if (isFinalMessageStatus(message.status)) continue;
-      message.status = message.direction === "inbound" ? "received" : "delivered";
-      message.sentMs = nowMs;
-      message.updatedMs = nowMs;
-      changed++;
-    }
-    for (const call of this.callBySid.values()) {
-      if (isFinalCallStatus(call.status)) continue;
-      call.status = "completed";
-      // A call that was ringing or in progress ends now with a plausible length, not "since it started".
-      call.startMs ??= call.createdMs;
-      call.duration ??= 60;
-      call.endMs = call.startMs + call.duration * 1000;
-      call.updatedMs = nowMs;
-      changed++;
-    }
-    for (const recording of this.recordingBySid.values()) {
-      if (recording.status === "completed") continue;
-      recording.status = "completed";
-      recording.duration ??= recording.call.duration ?? 60;
-      recording.updatedMs = nowMs;
-      changed++;
-    }
-    for (const transcription of this.transcriptionBySid.values()) {
-      if (transcription.status === "completed") continue;
-      transcription.status = "completed";
-      transcription.updatedMs = nowMs;
-      changed++;
-    }
-    return changed;
   }
 }
 
