@@ -10,9 +10,10 @@ import { ApiError, authenticate, errorBody } from "./errors.js";
 import { send, sendAndCut } from "./respond.js";
 import { type ApiResponse, Router } from "./router.js";
 import { API_ROUTES } from "./routes-api.js";
+import { CHILD_ROUTES } from "./routes-children.js";
 import { PROXY_ROUTES } from "./routes-proxy.js";
 
-export const ALL_ROUTES = [...PROXY_ROUTES, ...API_ROUTES];
+export const ALL_ROUTES = [...PROXY_ROUTES, ...API_ROUTES, ...CHILD_ROUTES];
 
 const router = new Router(ALL_ROUTES);
 

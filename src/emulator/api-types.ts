@@ -139,3 +139,69 @@ export interface PageMeta {
   page: number;
   page_size: number;
 }
+
+/** api.v2010.account.message.media */
+export interface ApiMedia {
+  account_sid: string;
+  content_type: string;
+  date_created: string;
+  date_updated: string;
+  parent_sid: string;
+  sid: string;
+  uri: string;
+}
+
+/** api.v2010.account.call.call_recording */
+export interface ApiRecording {
+  account_sid: string;
+  api_version: string;
+  call_sid: string;
+  conference_sid: string | null;
+  date_created: string;
+  date_updated: string;
+  start_time: string;
+  duration: string | null;
+  sid: string;
+  price: number | null;
+  uri: string;
+  encryption_details: null;
+  price_unit: string;
+  status: string;
+  channels: number;
+  source: string;
+  error_code: number | null;
+  track: string;
+}
+
+/** api.v2010.account.recording.recording_transcription */
+export interface ApiTranscription {
+  account_sid: string;
+  api_version: string;
+  date_created: string;
+  date_updated: string;
+  duration: string;
+  price: number | null;
+  price_unit: string;
+  recording_sid: string;
+  sid: string;
+  status: string;
+  transcription_text: string | null;
+  type: string;
+  uri: string;
+}
+
+/** proxy.v1.service.phone_number */
+export interface ProxyPhoneNumber {
+  sid: string;
+  account_sid: string;
+  service_sid: string;
+  date_created: string;
+  date_updated: string;
+  phone_number: string;
+  friendly_name: string | null;
+  iso_country: string;
+  capabilities: Record<string, boolean>;
+  url: string;
+  is_reserved: boolean;
+  in_use: number;
+}

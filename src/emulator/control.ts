@@ -8,6 +8,7 @@ import { ApiError, errorBody, invalidParameter, methodNotAllowed, notFound } fro
 import { OptionError } from "./options.js";
 import { send } from "./respond.js";
 import type { ApiResponse } from "./router.js";
+import { isSid } from "./sids.js";
 
 export const CONTROL_PREFIX = "/__emulator/";
 
@@ -31,7 +32,30 @@ const CONTROL_ROUTES: Record<string, Partial<Record<string, ControlHandler>>> = 
     },
   },
   finalize: { POST: (core) => ({ finalized: core.finalizeAll() }) },
+  "restore-recording": {
+    POST: async (core, body) => {
+      const sid = restoreSid(await body());
+      const restored = core.store.restoreRecording(sid);
+      if (!restored) throw notFound(`deleted Recording ${sid}`);
+      return { restored: sid, call_sid: restored.call.sid };
+    },
+  },
 };
+
+/** `{"sid": "RE…"}` and nothing else, checked like every other control body. */
+function restoreSid(body: unknown): string {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw invalidParameter('restore-recording takes a JSON object {"sid": "RE…"}');
+  }
+  const unknown = Object.keys(body).filter((key) => key !== "sid");
+  if (unknown.length > 0)
+    throw invalidParameter(`unknown restore-recording field '${unknown[0]}' (known: sid)`);
+  const sid = (body as { sid?: unknown }).sid;
+  if (typeof sid !== "string" || !isSid(sid, ["RE"])) {
+    throw invalidParameter(`sid must be RE followed by 32 hex digits, got ${JSON.stringify(sid)}`);
+  }
+  return sid;
+}
 
 export async function handleControl(
   core: EmulatorCore,

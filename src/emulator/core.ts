@@ -4,6 +4,7 @@
  */
 import type { Credentials } from "./auth.js";
 import { FaultInjector } from "./faults.js";
+import { finalizeAll } from "./finalize.js";
 import {
   checkSeedSize,
   type EmulatorOptions,
@@ -20,7 +21,7 @@ import {
 import type { AppContext } from "./router.js";
 import { buildSeed } from "./seed.js";
 import { type RequestCounters, RequestStats } from "./stats.js";
-import { Store, type StoreCounts } from "./store.js";
+import { type OrphansByKind, Store, type StoreCounts } from "./store.js";
 
 export interface SessionSummary {
   sid: string;
@@ -31,11 +32,14 @@ export interface SessionSummary {
 
 export interface EmulatorState {
   counts: StoreCounts;
+  orphans_by_kind: OrphansByKind;
   sessions: SessionSummary[];
   requests: RequestCounters;
   faults: FaultOptions;
   seed: SeedOptions;
   policy: PolicyOptions;
+  /** SIDs of the Messages/Calls seeded as orphans (`orphans`), for tests to compare with a tool's report. */
+  seeded_orphans: readonly string[];
 }
 
 /** Where Twilio serves each API; with `twilioHosts` the emulator's bodies point there. */
@@ -109,7 +113,7 @@ export class EmulatorCore implements AppContext {
   }
 
   finalizeAll(): number {
-    return this.store.finalizeAll(Math.floor(Date.now() / 1000) * 1000);
+    return finalizeAll(this.store, Math.floor(Date.now() / 1000) * 1000);
   }
 
   state(): EmulatorState {
@@ -126,11 +130,13 @@ export class EmulatorCore implements AppContext {
     }
     return {
       counts: this.store.counts(),
+      orphans_by_kind: this.store.orphansByKind(),
       sessions,
       requests: this.stats.snapshot(),
       faults: { ...this.faultOptions },
       seed: { ...this.seedOptions },
       policy: { ...this.policyOptions },
+      seeded_orphans: [...this.store.seededOrphans],
     };
   }
 }

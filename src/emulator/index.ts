@@ -9,6 +9,7 @@ import {
   DEFAULT_OPTIONS,
   type EmulatorOptions,
   type FaultOptions,
+  OptionError,
   type ResetOptions,
   validateOptions,
 } from "./options.js";
@@ -17,7 +18,10 @@ import { type EmulatorStore, storeView } from "./store-view.js";
 
 export type {
   ApiCall,
+  ApiMedia,
   ApiMessage,
+  ApiRecording,
+  ApiTranscription,
   PageMeta,
   ProxyInteraction,
   ProxyParticipant,
@@ -41,7 +45,7 @@ export {
   type SeedOptions,
 } from "./options.js";
 export type { RequestCounters } from "./stats.js";
-export type { StoreCounts } from "./store.js";
+export type { OrphansByKind, StoreCounts } from "./store.js";
 export type { EmulatorStore } from "./store-view.js";
 
 export interface Emulator {
@@ -59,8 +63,13 @@ export interface Emulator {
    */
   reset(options?: Partial<ResetOptions>): void;
   setFaults(faults: Partial<FaultOptions>): void;
-  /** Every Message/Call not yet final becomes final, so a later purge can delete it. */
+  /** Every Message/Call/Recording/Transcription not yet final becomes final, so a later purge can delete it. */
   finalizeAll(): void;
+  /**
+   * Brings back a deleted Recording (same SID, same Call), as if Twilio had kept it behind the tool's back,
+   * so a test can prove `verify` notices. Throws when the SID names no deleted Recording.
+   */
+  restoreRecording(sid: string): void;
   store: EmulatorStore;
   close(): Promise<void>;
 }
@@ -82,6 +91,9 @@ export async function startEmulator(options: Partial<EmulatorOptions> = {}): Pro
     setFaults: (faults) => core.setFaults(faults),
     finalizeAll: () => {
       core.finalizeAll();
+    },
+    restoreRecording: (sid) => {
+      if (!core.store.restoreRecording(sid)) throw new OptionError(`no deleted Recording ${sid}`);
     },
     store: storeView(core),
     close: () => server.close(),

@@ -44,6 +44,25 @@ function program(io: MainIO): Command {
       number,
       d.foreignRate,
     )
+    .option(
+      "--media-rate <p>",
+      "fraction of two-legged message interactions that are MMS",
+      number,
+      d.mediaRate,
+    )
+    .option(
+      "--recording-rate <p>",
+      "fraction of completed Calls with a Recording (some transcribed, --not-final-rate still processing)",
+      number,
+      d.recordingRate,
+    )
+    .option("--orphans <n>", "Messages/Calls whose Interactions were already deleted", number, d.orphans)
+    .option(
+      "--other-traffic <n>",
+      "Messages between numbers that are no proxy number (never to be reported)",
+      number,
+      d.otherTraffic,
+    )
     .option("--latency <ms>", "delay added to every API response", number, d.latency)
     .option("--jitter <ms>", "uniform ± variation of the latency", number, d.jitter)
     .option(
@@ -130,7 +149,8 @@ function describe(emulator: Emulator, options: EmulatorOptions): string {
     `  API Key      ${emulator.apiKey}`,
     `  API Secret   ${emulator.apiSecret}`,
     `  Seed         ${counts.services} service(s), ${counts.sessions} session(s), ${counts.interactions} interaction(s), ` +
-      `${counts.messages} message(s), ${counts.calls} call(s); random seed ${options.randomSeed}`,
+      `${counts.messages} message(s), ${counts.calls} call(s), ${counts.media} media, ` +
+      `${counts.recordings} recording(s), ${counts.transcriptions} transcription(s); random seed ${options.randomSeed}`,
     `  Faults       ${faults.length ? faults.join(", ") : "none"}`,
     `  Policy       ${policy.join(", ")}`,
     `  Use it:      export TWILIO_ACCOUNT_SID=${emulator.accountSid} TWILIO_AUTH_TOKEN=${emulator.authToken} PROXY_IX_BASE_URL=${emulator.url}`,

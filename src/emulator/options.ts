@@ -11,6 +11,14 @@ export interface SeedOptions {
   randomSeed: number;
   notFinalRate: number;
   foreignRate: number;
+  /** Share of two-legged message interactions that are MMS, with 1–3 Media on each leg. */
+  mediaRate: number;
+  /** Share of completed Calls with a Recording. */
+  recordingRate: number;
+  /** Messages/Calls whose Interactions were already deleted (as if by an earlier tool). */
+  orphans: number;
+  /** Messages between numbers that are no Service's proxy number: never an orphan, never to be reported. */
+  otherTraffic: number;
 }
 
 export interface FaultOptions {
@@ -69,6 +77,10 @@ export const DEFAULT_SEED: Readonly<SeedOptions> = {
   randomSeed: 1,
   notFinalRate: 0.05,
   foreignRate: 0,
+  mediaRate: 0.15,
+  recordingRate: 0.5,
+  orphans: 0,
+  otherTraffic: 0,
 };
 
 export const DEFAULT_FAULTS: Readonly<FaultOptions> = {
@@ -161,6 +173,10 @@ const SEED_CHECKS: Record<keyof SeedOptions, Check> = {
   randomSeed: integer(-(2 ** 31), 2 ** 32 - 1),
   notFinalRate: rate,
   foreignRate: rate,
+  mediaRate: rate,
+  recordingRate: rate,
+  orphans: integer(0, 1_000_000),
+  otherTraffic: integer(0, 1_000_000),
 };
 
 const FAULT_CHECKS: Record<keyof FaultOptions, Check> = {
@@ -250,6 +266,9 @@ export function validateOptions(input: unknown): Partial<EmulatorOptions> {
 
 /** Refuses a seed whose product would not fit in memory, before any of it is built. */
 export function checkSeedSize(seed: SeedOptions): void {
+  if (seed.orphans > 0 && seed.services * seed.sessions === 0) {
+    throw new OptionError("orphans need at least one session to have gone through", "orphans");
+  }
   const total = seed.services * seed.sessions * seed.interactions;
   if (total > MAX_TOTAL_INTERACTIONS) {
     throw new OptionError(
@@ -259,8 +278,30 @@ export function checkSeedSize(seed: SeedOptions): void {
 }
 
 export function pickSeed(options: SeedOptions): SeedOptions {
-  const { services, sessions, interactions, randomSeed, notFinalRate, foreignRate } = options;
-  return { services, sessions, interactions, randomSeed, notFinalRate, foreignRate };
+  const {
+    services,
+    sessions,
+    interactions,
+    randomSeed,
+    notFinalRate,
+    foreignRate,
+    mediaRate,
+    recordingRate,
+    orphans,
+    otherTraffic,
+  } = options;
+  return {
+    services,
+    sessions,
+    interactions,
+    randomSeed,
+    notFinalRate,
+    foreignRate,
+    mediaRate,
+    recordingRate,
+    orphans,
+    otherTraffic,
+  };
 }
 
 export function pickFaults(options: FaultOptions): FaultOptions {

@@ -97,6 +97,7 @@ export function readPage<T extends Indexed>(
   request: PageRequest,
   locate: Locate,
   policy: Pick<ListPolicy, "maxItems" | "deletedAnchor">,
+  accept?: (item: T) => boolean,
 ): PageOf<T> {
   const { token } = request;
   const size = Math.min(request.pageSize, policy.maxItems);
@@ -110,23 +111,23 @@ export function readPage<T extends Indexed>(
     // "ignore": carry on from where the deleted item sorted, as a keyset cursor would.
   }
   if (anchor && token?.direction === "before") {
-    const slice = index.before(anchor, size);
+    const slice = index.before(anchor, size, accept);
     const first = slice.items[0];
     const last = slice.items.at(-1);
     return {
       items: slice.items,
       previous: slice.more && first ? first : null,
-      next: last && index.after(last, 1).items.length > 0 ? last : null,
+      next: last && index.after(last, 1, accept).items.length > 0 ? last : null,
     };
   }
-  const slice = index.after(anchor, size);
+  const slice = index.after(anchor, size, accept);
   const first = slice.items[0];
   const last = slice.items.at(-1);
   return {
     items: slice.items,
     // Only link to a next page that has something on it, as Twilio's clients stop on a null link.
     next: slice.more && last ? last : null,
-    previous: first && index.before(first, 1).items.length > 0 ? first : null,
+    previous: first && index.before(first, 1, accept).items.length > 0 ? first : null,
   };
 }
 

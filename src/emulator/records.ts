@@ -17,6 +17,7 @@ export interface ServiceRecord {
   defaultTtl: number;
   updatedMs: number;
   sessions: SortedIndex<SessionRecord>;
+  phoneNumbers: SortedIndex<PhoneNumberRecord>;
 }
 
 export interface SessionRecord {
@@ -79,8 +80,14 @@ export type MessageDirection = "inbound" | "outbound-api";
 export interface MessageRecord {
   readonly sid: string;
   readonly createdMs: number;
-  /** The interaction that links this message; an orphan once that interaction is gone. */
-  interaction: InteractionRecord;
+  live: boolean;
+  /**
+   * The interaction that links this message; an orphan once that interaction is gone. Null for traffic
+   * that never went through Proxy (`otherTraffic`), which is never an orphan.
+   */
+  interaction: InteractionRecord | null;
+  /** Its Media, deleted ones included (their `live` is false); empty for an SMS. */
+  media: MediaRecord[];
   direction: MessageDirection;
   from: string;
   to: string;
@@ -99,7 +106,10 @@ export type CallDirection = "inbound" | "outbound-dial";
 export interface CallRecord {
   readonly sid: string;
   readonly createdMs: number;
-  interaction: InteractionRecord;
+  live: boolean;
+  interaction: InteractionRecord | null;
+  /** Its Recordings, deleted ones included. */
+  recordings: RecordingRecord[];
   direction: CallDirection;
   from: string;
   to: string;
@@ -110,4 +120,55 @@ export interface CallRecord {
   duration: number | null;
   updatedMs: number;
   price: string | null;
+}
+
+/** https://www.twilio.com/docs/messaging/api/media-resource */
+export interface MediaRecord {
+  readonly sid: string;
+  readonly createdMs: number;
+  live: boolean;
+  message: MessageRecord;
+  contentType: string;
+  updatedMs: number;
+}
+
+/** `processing` cannot be deleted yet (20009); finalizing the emulator completes it. */
+export type RecordingStatus = "processing" | "completed";
+
+/** https://www.twilio.com/docs/voice/api/recording */
+export interface RecordingRecord {
+  readonly sid: string;
+  readonly createdMs: number;
+  live: boolean;
+  call: CallRecord;
+  status: RecordingStatus;
+  startMs: number;
+  /** Seconds; null while processing. */
+  duration: number | null;
+  updatedMs: number;
+  /** Deleted ones included. */
+  transcriptions: TranscriptionRecord[];
+}
+
+export interface TranscriptionRecord {
+  readonly sid: string;
+  readonly createdMs: number;
+  live: boolean;
+  recording: RecordingRecord;
+  status: "completed" | "in-progress";
+  text: string | null;
+  duration: number;
+  updatedMs: number;
+}
+
+/** A number of a Service's pool (GET /v1/Services/{KS}/PhoneNumbers); Participants' proxy numbers come from it. */
+export interface PhoneNumberRecord {
+  readonly sid: string;
+  readonly createdMs: number;
+  live: boolean;
+  serviceSid: string;
+  phoneNumber: string;
+  updatedMs: number;
+  /** Sessions with a Participant on this number, at seed time. */
+  inUse: number;
 }

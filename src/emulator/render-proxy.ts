@@ -1,7 +1,20 @@
 /** Proxy v1 records as Twilio's JSON: every field of the spec's schema, absolute URLs at the emulator. */
-import type { ProxyInteraction, ProxyParticipant, ProxyService, ProxySession } from "./api-types.js";
+import type {
+  ProxyInteraction,
+  ProxyParticipant,
+  ProxyPhoneNumber,
+  ProxyService,
+  ProxySession,
+} from "./api-types.js";
 import { isoDate, isoDateOrNull } from "./dates.js";
-import type { InteractionRecord, Leg, ParticipantRecord, ServiceRecord, SessionRecord } from "./records.js";
+import type {
+  InteractionRecord,
+  Leg,
+  ParticipantRecord,
+  PhoneNumberRecord,
+  ServiceRecord,
+  SessionRecord,
+} from "./records.js";
 import type { Store } from "./store.js";
 
 export interface RenderContext {
@@ -38,7 +51,6 @@ export function renderService(ctx: RenderContext, s: ServiceRecord): ProxyServic
     date_created: isoDate(s.createdMs),
     date_updated: isoDate(s.updatedMs),
     url,
-    // Phone numbers are not emulated; the link is kept because Twilio always sends it.
     links: { sessions: `${url}/Sessions`, phone_numbers: `${url}/PhoneNumbers` },
   };
 }
@@ -115,5 +127,31 @@ export function renderInteraction(ctx: RenderContext, i: InteractionRecord): Pro
     date_created: isoDate(i.createdMs),
     date_updated: isoDate(i.updatedMs),
     url: `${ctx.proxyOrigin}${sessionPath(i.serviceSid, i.sessionSid)}/Interactions/${i.sid}`,
+  };
+}
+
+export function renderPhoneNumber(ctx: RenderContext, n: PhoneNumberRecord): ProxyPhoneNumber {
+  return {
+    sid: n.sid,
+    account_sid: ctx.accountSid,
+    service_sid: n.serviceSid,
+    date_created: isoDate(n.createdMs),
+    date_updated: isoDate(n.updatedMs),
+    phone_number: n.phoneNumber,
+    friendly_name: null,
+    iso_country: "US",
+    capabilities: {
+      sms_inbound: true,
+      sms_outbound: true,
+      mms_inbound: true,
+      mms_outbound: true,
+      voice_inbound: true,
+      voice_outbound: true,
+      fax_inbound: false,
+      fax_outbound: false,
+    },
+    url: `${ctx.proxyOrigin}${servicePath(n.serviceSid)}/PhoneNumbers/${n.sid}`,
+    is_reserved: false,
+    in_use: n.inUse,
   };
 }

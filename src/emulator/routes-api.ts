@@ -1,5 +1,7 @@
 /** API v2010: fetch and delete the Messages and Calls that Proxy interactions link to. */
 import { notFinalized, notFound } from "./errors.js";
+import { callFilter, messageFilter } from "./list-filters.js";
+import { list2010Body } from "./paging-2010.js";
 import { renderCall, renderMessage } from "./render-api.js";
 import { type ApiResponse, assertDeletable, NO_CONTENT, type Route, type RouteContext } from "./router.js";
 import { isFinalCallStatus, isFinalMessageStatus } from "./statuses.js";
@@ -34,6 +36,53 @@ function ok(body: unknown): ApiResponse {
 }
 
 export const API_ROUTES: readonly Route[] = [
+  {
+    path: "/2010-04-01/Accounts/{AccountSid}/Messages.json",
+    sids: { AccountSid: ["AC"] },
+    methods: {
+      GET: (ctx) => {
+        account(ctx);
+        const { store } = ctx.app;
+        const matches = messageFilter(ctx.query);
+        return ok(
+          list2010Body({
+            path: ctx.pathname,
+            key: "messages",
+            index: store.messageList(),
+            locate: (sid) =>
+              sid.startsWith("SM") || sid.startsWith("MM") ? store.anyResource(sid) : undefined,
+            query: ctx.query,
+            deletedAnchor: ctx.app.policy().deletedAnchor,
+            render: (m) => renderMessage(ctx.app.accountSid, m),
+            accept: (m) => !store.isArchived(m) && matches(m),
+          }),
+        );
+      },
+    },
+  },
+  {
+    path: "/2010-04-01/Accounts/{AccountSid}/Calls.json",
+    sids: { AccountSid: ["AC"] },
+    methods: {
+      GET: (ctx) => {
+        account(ctx);
+        const { store } = ctx.app;
+        const matches = callFilter(ctx.query);
+        return ok(
+          list2010Body({
+            path: ctx.pathname,
+            key: "calls",
+            index: store.callList(),
+            locate: (sid) => (sid.startsWith("CA") ? store.anyResource(sid) : undefined),
+            query: ctx.query,
+            deletedAnchor: ctx.app.policy().deletedAnchor,
+            render: (c) => renderCall(ctx.app.accountSid, c),
+            accept: (c) => !store.isArchived(c) && matches(c),
+          }),
+        );
+      },
+    },
+  },
   {
     path: "/2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json",
     sids: { AccountSid: ["AC"], Sid: ["SM", "MM"] },

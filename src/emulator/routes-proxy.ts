@@ -2,7 +2,13 @@
 import { notFound } from "./errors.js";
 import { type ListPolicy, type Locate, listBody } from "./paging.js";
 import type { InteractionRecord, ServiceRecord, SessionRecord } from "./records.js";
-import { renderInteraction, renderParticipant, renderService, renderSession } from "./render-proxy.js";
+import {
+  renderInteraction,
+  renderParticipant,
+  renderPhoneNumber,
+  renderService,
+  renderSession,
+} from "./render-proxy.js";
 import { type ApiResponse, assertDeletable, NO_CONTENT, type Route, type RouteContext } from "./router.js";
 
 const SERVICE = { ServiceSid: ["KS"] } as const;
@@ -73,6 +79,39 @@ export const PROXY_ROUTES: readonly Route[] = [
     path: "/v1/Services/{Sid}",
     sids: { Sid: ["KS"] },
     methods: { GET: (ctx) => ok(renderService(ctx.app, service(ctx, "Sid"))) },
+  },
+  {
+    path: "/v1/Services/{ServiceSid}/PhoneNumbers",
+    sids: SERVICE,
+    methods: {
+      GET: (ctx) => {
+        const found = service(ctx);
+        return ok(
+          listBody(
+            proxyLists(ctx),
+            ctx.pathname,
+            "phone_numbers",
+            found.phoneNumbers,
+            (sid) => found.phoneNumbers.all().find((n) => n.sid === sid),
+            ctx.query,
+            (n) => renderPhoneNumber(ctx.app, n),
+          ),
+        );
+      },
+    },
+  },
+  {
+    path: "/v1/Services/{ServiceSid}/PhoneNumbers/{Sid}",
+    sids: { ...SERVICE, Sid: ["PN"] },
+    methods: {
+      GET: (ctx) => {
+        const found = service(ctx)
+          .phoneNumbers.all()
+          .find((n) => n.sid === ctx.params.Sid);
+        if (!found) throw notFound(ctx.pathname);
+        return ok(renderPhoneNumber(ctx.app, found));
+      },
+    },
   },
   {
     path: "/v1/Services/{ServiceSid}/Sessions",

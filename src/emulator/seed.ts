@@ -14,10 +14,12 @@ import type {
   Leg,
   MessageRecord,
   ParticipantRecord,
+  PhoneNumberRecord,
   ServiceRecord,
   SessionRecord,
   SessionStatus,
 } from "./records.js";
+import { ChildSeeder } from "./seed-children.js";
 import {
   AREA_CODES,
   MEDIA_BODIES,
@@ -25,6 +27,7 @@ import {
   PARTICIPANT_ROLES,
   SESSION_CLOSED_REASONS,
 } from "./seed-text.js";
+import { PoolSeeder, seedTraffic } from "./seed-traffic.js";
 import { SID_PREFIX } from "./sids.js";
 import { SortedIndex } from "./sorted-index.js";
 import {
@@ -67,6 +70,10 @@ interface Draws {
 
 class SeedBuilder {
   private readonly rng: Prng;
+  private readonly children: ChildSeeder;
+  private readonly pools: PoolSeeder;
+  /** The pool of the Service being built: its Sessions' Participants take their proxy numbers from it. */
+  private pool: PhoneNumberRecord[] = [];
   private readonly messages: MessageRecord[] = [];
   private readonly calls: CallRecord[] = [];
   private sessionSerial = 0;
@@ -76,17 +83,26 @@ class SeedBuilder {
     private readonly nowMs: number,
   ) {
     this.rng = new Prng(seed.randomSeed);
+    this.children = new ChildSeeder(seed, nowMs);
+    this.pools = new PoolSeeder(seed);
   }
 
   build(): StoreContents {
     const services: ServiceRecord[] = [];
     for (let i = 0; i < this.seed.services; i++) services.push(this.service(i));
-    return { services, messages: this.messages, calls: this.calls };
+    const traffic = seedTraffic(this.seed, services, this.nowMs);
+    return {
+      services,
+      messages: [...this.messages, ...traffic.messages],
+      calls: [...this.calls, ...traffic.calls],
+      seededOrphans: traffic.orphanSids,
+    };
   }
 
   private service(index: number): ServiceRecord {
     const sid = SID_PREFIX.service + this.rng.hex32();
     const createdMs = this.nowMs - (120 * DAY_S + index * 3600) * SECOND;
+    this.pool = this.pools.pool(sid, createdMs);
     const sessions: SessionRecord[] = [];
     for (let i = 0; i < this.seed.sessions; i++) sessions.push(this.session(sid));
     return {
@@ -98,6 +114,7 @@ class SeedBuilder {
       defaultTtl: 0,
       updatedMs: createdMs,
       sessions: new SortedIndex(sessions),
+      phoneNumbers: new SortedIndex(this.pool),
     };
   }
 
@@ -155,12 +172,15 @@ class SeedBuilder {
 
   private party(): Party {
     const area = this.rng.pick(AREA_CODES);
-    return {
-      sid: SID_PREFIX.participant + this.rng.hex32(),
-      identifier: `+1${area}55501${this.rng.digits(2)}`,
-      proxyIdentifier: `+1${this.rng.pick(AREA_CODES)}55502${this.rng.digits(2)}`,
-      proxyIdentifierSid: SID_PREFIX.phoneNumber + this.rng.hex32(),
-    };
+    const sid = SID_PREFIX.participant + this.rng.hex32();
+    const identifier = `+1${area}55501${this.rng.digits(2)}`;
+    // The proxy number comes from the Service's pool; these draws are still taken so every later SID of
+    // a random seed stays what it was before pools existed.
+    this.rng.pick(AREA_CODES);
+    this.rng.digits(2);
+    this.rng.hex32();
+    const proxy = this.pools.assign(this.pool);
+    return { sid, identifier, proxyIdentifier: proxy.phoneNumber, proxyIdentifierSid: proxy.sid };
   }
 
   private draws(): Draws {
@@ -207,7 +227,7 @@ class SeedBuilder {
       record.inbound = foreignLeg(from.sid, SID_PREFIX.chatMessage + d.legSids[0], "received");
       record.outbound = foreignLeg(to.sid, SID_PREFIX.chatMessage + d.legSids[1], "delivered");
     } else if (d.kind < 0.55) {
-      const media = d.media < 0.15;
+      const media = d.media < this.seed.mediaRate ? this.children.mediaCount() : 0;
       const body = pickText(media ? MEDIA_BODIES : MESSAGE_BODIES, d.text);
       record.type = "message";
       record.data = JSON.stringify({ body });
@@ -225,7 +245,7 @@ class SeedBuilder {
       const body = pickText(MESSAGE_BODIES, d.text);
       record.type = "message";
       record.data = JSON.stringify({ body });
-      record.outbound = this.message(record, d, 1, to, "outbound-api", body, false);
+      record.outbound = this.message(record, d, 1, to, "outbound-api", body, 0);
     }
     return record;
   }
@@ -237,7 +257,8 @@ class SeedBuilder {
     party: Party,
     direction: MessageRecord["direction"],
     body: string,
-    media: boolean,
+    /** Pictures attached: 0 for an SMS. */
+    media: number,
   ): Leg {
     const prefix = media ? SID_PREFIX.mediaMessage : SID_PREFIX.message;
     const sid = prefix + d.legSids[leg];
@@ -249,23 +270,27 @@ class SeedBuilder {
         ? "received"
         : pickText(OUTBOUND_MESSAGE_FINAL, d.outcome[leg]);
     const error = MESSAGE_ERRORS[status];
-    this.messages.push({
+    const message: MessageRecord = {
       sid,
       createdMs,
+      live: true,
       interaction,
+      media: [],
       direction,
       // Inbound: the participant texts their proxy number; outbound: Proxy relays from the other side's.
       from: direction === "inbound" ? party.identifier : party.proxyIdentifier,
       to: direction === "inbound" ? party.proxyIdentifier : party.identifier,
       body,
-      numMedia: media ? 1 : 0,
+      numMedia: media,
       status,
       sentMs: notFinal ? null : createdMs,
       updatedMs: notFinal ? createdMs : Math.min(this.nowMs, createdMs + SECOND),
       price: notFinal ? null : media ? "-0.02000" : "-0.00790",
       errorCode: error ? error[0] : null,
       errorMessage: error ? error[1] : null,
-    });
+    };
+    this.children.addMedia(message, media);
+    this.messages.push(message);
     return {
       participantSid: party.sid,
       resourceSid: sid,
@@ -290,16 +315,19 @@ class SeedBuilder {
       : direction === "inbound"
         ? "completed"
         : pickText(OUTBOUND_CALL_FINAL, d.outcome[leg]);
-    const answered = status === "completed" || status === "in-progress";
+
     const duration =
       status === "completed" ? d.duration + (direction === "inbound" ? 3 : 0) : notFinal ? null : 0;
-    const startMs = answered ? createdMs : null;
+    // Twilio sets start_time once a call is dialed, answered or not (busy, no-answer and ringing too).
+    const startMs: number | null = createdMs;
     const endMs =
       startMs !== null && duration !== null ? startMs + duration * SECOND : notFinal ? null : createdMs;
     const call: CallRecord = {
       sid,
       createdMs,
+      live: true,
       interaction,
+      recordings: [],
       direction,
       from: direction === "inbound" ? party.identifier : party.proxyIdentifier,
       to: direction === "inbound" ? party.proxyIdentifier : party.identifier,
@@ -311,6 +339,7 @@ class SeedBuilder {
       updatedMs: Math.min(this.nowMs, endMs ?? createdMs),
       price: status === "completed" ? `-${(0.014 * Math.ceil((duration ?? 0) / 60)).toFixed(5)}` : null,
     };
+    this.children.addRecordings(call);
     this.calls.push(call);
     return call;
   }

@@ -12,6 +12,9 @@ export const SID_PREFIX = {
   message: "SM",
   mediaMessage: "MM",
   call: "CA",
+  media: "ME",
+  recording: "RE",
+  transcription: "TR",
   messagingService: "MG",
   /** A Conversations/Chat message: Proxy can link one, but the v2010 API cannot delete it. */
   chatMessage: "IM",

@@ -60,12 +60,15 @@ export class SortedIndex<T extends Indexed> {
     }
   }
 
-  /** Up to `size` live items sorting strictly after `key` (from the start when key is null). */
-  after(key: SortKey | null, size: number): Slice<T> {
+  /**
+   * Up to `size` live items sorting strictly after `key` (from the start when key is null); `accept`
+   * filters them (a list's query), at O(items skipped).
+   */
+  after(key: SortKey | null, size: number, accept?: (item: T) => boolean): Slice<T> {
     const out: T[] = [];
     for (let i = key ? this.upperBound(key) : 0; i < this.items.length; i++) {
       const item = this.items[i] as T;
-      if (!item.live) continue;
+      if (!item.live || (accept && !accept(item))) continue;
       if (out.length === size) return { items: out, more: true };
       out.push(item);
     }
@@ -73,11 +76,11 @@ export class SortedIndex<T extends Indexed> {
   }
 
   /** Up to `size` live items sorting strictly before `key`, returned in list order. */
-  before(key: SortKey, size: number): Slice<T> {
+  before(key: SortKey, size: number, accept?: (item: T) => boolean): Slice<T> {
     const out: T[] = [];
     for (let i = this.lowerBound(key) - 1; i >= 0; i--) {
       const item = this.items[i] as T;
-      if (!item.live) continue;
+      if (!item.live || (accept && !accept(item))) continue;
       if (out.length === size) return { items: out.reverse(), more: true };
       out.push(item);
     }

@@ -4,7 +4,10 @@
  */
 import type {
   ApiCall,
+  ApiMedia,
   ApiMessage,
+  ApiRecording,
+  ApiTranscription,
   ProxyInteraction,
   ProxyParticipant,
   ProxyService,
@@ -12,6 +15,7 @@ import type {
 } from "./api-types.js";
 import type { EmulatorCore } from "./core.js";
 import { renderCall, renderMessage } from "./render-api.js";
+import { renderMedia, renderRecording, renderTranscription } from "./render-children.js";
 import { renderInteraction, renderParticipant, renderService, renderSession } from "./render-proxy.js";
 import type { StoreCounts } from "./store.js";
 
@@ -31,8 +35,12 @@ export interface EmulatorStore {
   getMessage(sid: string): ApiMessage | undefined;
   listCalls(): ApiCall[];
   getCall(sid: string): ApiCall | undefined;
-  /** True for a Message/Call that still exists while its interaction does not. */
-  isOrphan(resourceSid: string): boolean;
+  /** Every live Media (of every Message, deleted ones included), Recording and Transcription. */
+  listMedia(): ApiMedia[];
+  listRecordings(): ApiRecording[];
+  listTranscriptions(): ApiTranscription[];
+  /** True for a live record whose parent is gone (Interaction, Message, Call or Recording). */
+  isOrphan(sid: string): boolean;
 }
 
 export function storeView(core: EmulatorCore): EmulatorStore {
@@ -65,6 +73,9 @@ export function storeView(core: EmulatorCore): EmulatorStore {
     getMessage: (sid) => maybe(store.message(sid), (m) => renderMessage(core.accountSid, m)),
     listCalls: () => [...store.calls()].map((c) => renderCall(core.accountSid, c)),
     getCall: (sid) => maybe(store.call(sid), (c) => renderCall(core.accountSid, c)),
+    listMedia: () => [...store.mediaList()].map((m) => renderMedia(core.accountSid, m)),
+    listRecordings: () => [...store.recordings()].map((r) => renderRecording(core.accountSid, r)),
+    listTranscriptions: () => [...store.transcriptions()].map((t) => renderTranscription(core.accountSid, t)),
     isOrphan: (sid) => store.isOrphan(sid),
   };
 }

@@ -1,27 +1,45 @@
 /**
  * The emulator's single account: services → sessions → participants and interactions, plus the v2010
- * Messages and Calls the interactions link to. Counts (including orphans) are kept incrementally so
- * `/__emulator/state` stays O(sessions), whatever the number of interactions.
+ * Messages and Calls the interactions link to, with their Media, Recordings and Transcriptions. Counts
+ * (orphans of every kind included) are kept incrementally so `/__emulator/state` stays O(sessions),
+ * whatever the number of interactions.
  */
 import type {
   CallRecord,
   InteractionRecord,
   Leg,
+  MediaRecord,
   MessageRecord,
   ParticipantRecord,
+  RecordingRecord,
   ServiceRecord,
   SessionRecord,
+  TranscriptionRecord,
 } from "./records.js";
 import { SortedIndex } from "./sorted-index.js";
-import { isFinalCallStatus, isFinalMessageStatus } from "./statuses.js";
+
+/** What is left of the personal data once its parent is gone, per kind. */
+export interface OrphansByKind {
+  /** Messages/Calls whose Interaction was deleted (traffic that never went through Proxy is not counted). */
+  messages: number;
+  calls: number;
+  /** Media whose Message, Recordings whose Call, Transcriptions whose Recording was deleted. */
+  media: number;
+  recordings: number;
+  transcriptions: number;
+}
 
 export interface StoreCounts {
   services: number;
   sessions: number;
+  participants: number;
   interactions: number;
   messages: number;
   calls: number;
-  /** Messages/Calls still present whose interaction was deleted: the personal data a purge leaves behind. */
+  media: number;
+  recordings: number;
+  transcriptions: number;
+  /** Every orphan of every kind: the personal data a purge leaves behind (the sum of orphans_by_kind). */
   orphans: number;
   /** Messages/Calls past the API retention window: still held (and counted above) but answering 20404. */
   archived: number;
@@ -31,6 +49,16 @@ export interface StoreContents {
   services: ServiceRecord[];
   messages: MessageRecord[];
   calls: CallRecord[];
+  /** SIDs of the Messages/Calls seeded as orphans (`orphans`), in seed order. */
+  seededOrphans: string[];
+}
+
+type GoneRecord = SessionRecord | ParticipantRecord | InteractionRecord | MessageRecord | CallRecord;
+
+const DAY_MS = 86_400_000;
+
+function zeroOrphans(): OrphansByKind {
+  return { messages: 0, calls: 0, media: 0, recordings: 0, transcriptions: 0 };
 }
 
 export class Store {
@@ -41,11 +69,19 @@ export class Store {
   private readonly interactionBySid = new Map<string, InteractionRecord>();
   private readonly messageBySid = new Map<string, MessageRecord>();
   private readonly callBySid = new Map<string, CallRecord>();
-  /** Deleted Sessions, Participants and Interactions by SID: a page token may still name one. */
-  private readonly gone = new Map<string, SessionRecord | ParticipantRecord | InteractionRecord>();
-  private orphans = 0;
-  /** Messages/Calls created before this instant (epoch ms) are archived; null = no retention window. */
+  private readonly mediaBySid = new Map<string, MediaRecord>();
+  private readonly recordingBySid = new Map<string, RecordingRecord>();
+  private readonly transcriptionBySid = new Map<string, TranscriptionRecord>();
+  /** Deleted records by SID: a page token may still name one, and a Recording may be restored. */
+  private readonly gone = new Map<string, GoneRecord>();
+  private readonly goneRecordings = new Map<string, RecordingRecord>();
+  private orphans = zeroOrphans();
+  /** Account-wide lists of Messages and Calls, built on first use (seeding stays cheap without them). */
+  private messageIndex: SortedIndex<MessageRecord> | null = null;
+  private callIndex: SortedIndex<CallRecord> | null = null;
+  /** Messages/Calls older than this many days are archived; null = no retention window. */
   retentionDays: number | null = null;
+  seededOrphans: readonly string[] = [];
 
   /** Drops everything and takes the given contents (a fresh seed). */
   replace(contents: StoreContents): void {
@@ -56,12 +92,19 @@ export class Store {
       this.interactionBySid,
       this.messageBySid,
       this.callBySid,
+      this.mediaBySid,
+      this.recordingBySid,
+      this.transcriptionBySid,
       this.gone,
+      this.goneRecordings,
     ]) {
       map.clear();
     }
-    this.orphans = 0;
+    this.orphans = zeroOrphans();
+    this.messageIndex = null;
+    this.callIndex = null;
     this.services = new SortedIndex(contents.services);
+    this.seededOrphans = contents.seededOrphans;
     for (const service of contents.services) {
       this.serviceBySid.set(service.sid, service);
       for (const session of service.sessions.all()) {
@@ -72,25 +115,45 @@ export class Store {
           this.interactionBySid.set(interaction.sid, interaction);
       }
     }
-    for (const message of contents.messages) this.messageBySid.set(message.sid, message);
-    for (const call of contents.calls) this.callBySid.set(call.sid, call);
+    for (const message of contents.messages) {
+      this.messageBySid.set(message.sid, message);
+      if (isGoneLink(message.interaction)) this.orphans.messages++;
+      for (const media of message.media) this.mediaBySid.set(media.sid, media);
+    }
+    for (const call of contents.calls) {
+      this.callBySid.set(call.sid, call);
+      if (isGoneLink(call.interaction)) this.orphans.calls++;
+      for (const recording of call.recordings) {
+        this.recordingBySid.set(recording.sid, recording);
+        for (const t of recording.transcriptions) this.transcriptionBySid.set(t.sid, t);
+      }
+    }
   }
 
   counts(): StoreCounts {
+    const o = this.orphans;
     return {
       services: this.serviceBySid.size,
       sessions: this.sessionBySid.size,
+      participants: this.participantBySid.size,
       interactions: this.interactionBySid.size,
       messages: this.messageBySid.size,
       calls: this.callBySid.size,
-      orphans: this.orphans,
+      media: this.mediaBySid.size,
+      recordings: this.recordingBySid.size,
+      transcriptions: this.transcriptionBySid.size,
+      orphans: o.messages + o.calls + o.media + o.recordings + o.transcriptions,
       archived: this.archivedCount(),
     };
   }
 
+  orphansByKind(): OrphansByKind {
+    return { ...this.orphans };
+  }
+
   /** The instant before which a Message/Call is archived, or null when there is no retention window. */
   archiveCutoffMs(nowMs = Date.now()): number | null {
-    return this.retentionDays === null ? null : nowMs - this.retentionDays * 86_400_000;
+    return this.retentionDays === null ? null : nowMs - this.retentionDays * DAY_MS;
   }
 
   /** Past the API retention window: Twilio still holds it, but the API answers 20404 for it. */
@@ -109,6 +172,7 @@ export class Store {
     }
     return archived;
   }
+
   service(sid: string): ServiceRecord | undefined {
     return this.serviceBySid.get(sid);
   }
@@ -135,12 +199,18 @@ export class Store {
 
   /** A Session, Participant or Interaction by SID, live or deleted, for resolving page-token anchors. */
   anyRecord(sid: string): SessionRecord | ParticipantRecord | InteractionRecord | undefined {
-    return (
+    const record =
       this.sessionBySid.get(sid) ??
       this.participantBySid.get(sid) ??
       this.interactionBySid.get(sid) ??
-      this.gone.get(sid)
-    );
+      this.gone.get(sid);
+    return record && !("direction" in record) ? record : undefined;
+  }
+
+  /** A Message or Call by SID, live or deleted, for resolving page-token anchors of the account's lists. */
+  anyResource(sid: string): MessageRecord | CallRecord | undefined {
+    const record = this.messageBySid.get(sid) ?? this.callBySid.get(sid) ?? this.gone.get(sid);
+    return record && "direction" in record ? record : undefined;
   }
 
   message(sid: string): MessageRecord | undefined {
@@ -151,12 +221,52 @@ export class Store {
     return this.callBySid.get(sid);
   }
 
+  media(sid: string): MediaRecord | undefined {
+    return this.mediaBySid.get(sid);
+  }
+
+  recording(sid: string): RecordingRecord | undefined {
+    return this.recordingBySid.get(sid);
+  }
+
+  /** A Recording, live or deleted (its Transcriptions outlive it). */
+  anyRecording(sid: string): RecordingRecord | undefined {
+    return this.recordingBySid.get(sid) ?? this.goneRecordings.get(sid);
+  }
+
+  transcription(sid: string): TranscriptionRecord | undefined {
+    return this.transcriptionBySid.get(sid);
+  }
+
   messages(): IterableIterator<MessageRecord> {
     return this.messageBySid.values();
   }
 
   calls(): IterableIterator<CallRecord> {
     return this.callBySid.values();
+  }
+
+  mediaList(): IterableIterator<MediaRecord> {
+    return this.mediaBySid.values();
+  }
+
+  recordings(): IterableIterator<RecordingRecord> {
+    return this.recordingBySid.values();
+  }
+
+  transcriptions(): IterableIterator<TranscriptionRecord> {
+    return this.transcriptionBySid.values();
+  }
+
+  /** The account's Messages in list order (deleted ones are skipped by the index). */
+  messageList(): SortedIndex<MessageRecord> {
+    this.messageIndex ??= new SortedIndex([...this.messageBySid.values()]);
+    return this.messageIndex;
+  }
+
+  callList(): SortedIndex<CallRecord> {
+    this.callIndex ??= new SortedIndex([...this.callBySid.values()]);
+    return this.callIndex;
   }
 
   /** The status an interaction shows for a leg: the live resource's, `deleted` once it is gone. */
@@ -169,9 +279,16 @@ export class Store {
     return resource ? resource.status : "deleted";
   }
 
-  isOrphan(resourceSid: string): boolean {
-    const resource = this.messageBySid.get(resourceSid) ?? this.callBySid.get(resourceSid);
-    return resource !== undefined && !resource.interaction.live;
+  /** True for a live record whose parent is gone (a Message/Call whose Interaction was deleted, …). */
+  isOrphan(sid: string): boolean {
+    const resource = this.messageBySid.get(sid) ?? this.callBySid.get(sid);
+    if (resource) return isGoneLink(resource.interaction);
+    const media = this.mediaBySid.get(sid);
+    if (media) return !media.message.live;
+    const recording = this.recordingBySid.get(sid);
+    if (recording) return !recording.call.live;
+    const transcription = this.transcriptionBySid.get(sid);
+    return transcription ? !transcription.recording.live : false;
   }
 
   /** Deletes a session with its participants and interactions; Twilio cascades this one, not the legs. */
@@ -195,39 +312,71 @@ export class Store {
     this.interactionBySid.delete(interaction.sid);
     this.gone.set(interaction.sid, interaction);
     for (const leg of [interaction.inbound, interaction.outbound]) {
-      if (leg && (this.messageBySid.has(leg.resourceSid) || this.callBySid.has(leg.resourceSid)))
-        this.orphans++;
+      if (!leg) continue;
+      if (this.messageBySid.has(leg.resourceSid)) this.orphans.messages++;
+      else if (this.callBySid.has(leg.resourceSid)) this.orphans.calls++;
     }
   }
 
+  /** Its Media stay, as orphans: Twilio does not document a cascade, so the emulator assumes none. */
   deleteMessage(message: MessageRecord): void {
-    if (this.messageBySid.delete(message.sid) && !message.interaction.live) this.orphans--;
+    if (!this.messageBySid.delete(message.sid)) return;
+    if (isGoneLink(message.interaction)) this.orphans.messages--;
+    message.live = false;
+    this.messageIndex?.remove(message);
+    this.gone.set(message.sid, message);
+    for (const media of message.media) if (media.live) this.orphans.media++;
   }
 
+  /** Its Recordings stay, as orphans. */
   deleteCall(call: CallRecord): void {
-    if (this.callBySid.delete(call.sid) && !call.interaction.live) this.orphans--;
+    if (!this.callBySid.delete(call.sid)) return;
+    if (isGoneLink(call.interaction)) this.orphans.calls--;
+    call.live = false;
+    this.callIndex?.remove(call);
+    this.gone.set(call.sid, call);
+    for (const recording of call.recordings) if (recording.live) this.orphans.recordings++;
   }
 
-  /** Lets every Message/Call in flight complete, so a later purge can delete it. Returns how many changed. */
-  finalizeAll(nowMs: number): number {
-    let changed = 0;
-    for (const message of this.messageBySid.values()) {
-      if (isFinalMessageStatus(message.status)) continue;
-      message.status = message.direction === "inbound" ? "received" : "delivered";
-      message.sentMs = nowMs;
-      message.updatedMs = nowMs;
-      changed++;
-    }
-    for (const call of this.callBySid.values()) {
-      if (isFinalCallStatus(call.status)) continue;
-      call.status = "completed";
-      // A call that was ringing or in progress ends now with a plausible length, not "since it started".
-      call.startMs ??= call.createdMs;
-      call.duration ??= 60;
-      call.endMs = call.startMs + call.duration * 1000;
-      call.updatedMs = nowMs;
-      changed++;
-    }
-    return changed;
+  deleteMedia(media: MediaRecord): void {
+    if (!this.mediaBySid.delete(media.sid)) return;
+    media.live = false;
+    if (!media.message.live) this.orphans.media--;
   }
+
+  /** Its Transcriptions stay, as orphans. */
+  deleteRecording(recording: RecordingRecord): void {
+    if (!this.recordingBySid.delete(recording.sid)) return;
+    recording.live = false;
+    this.goneRecordings.set(recording.sid, recording);
+    if (!recording.call.live) this.orphans.recordings--;
+    for (const t of recording.transcriptions) if (t.live) this.orphans.transcriptions++;
+  }
+
+  deleteTranscription(transcription: TranscriptionRecord): void {
+    if (!this.transcriptionBySid.delete(transcription.sid)) return;
+    transcription.live = false;
+    if (!transcription.recording.live) this.orphans.transcriptions--;
+  }
+
+  /**
+   * Brings a deleted Recording back, as if Twilio had kept (or re-created) it behind the tool's back, so a
+   * test can prove that `verify` notices. Its Transcriptions stay as they are. Undefined when the SID
+   * names no deleted Recording.
+   */
+  restoreRecording(sid: string): RecordingRecord | undefined {
+    const recording = this.goneRecordings.get(sid);
+    if (!recording) return undefined;
+    this.goneRecordings.delete(sid);
+    recording.live = true;
+    this.recordingBySid.set(sid, recording);
+    if (!recording.call.live) this.orphans.recordings++;
+    for (const t of recording.transcriptions) if (t.live) this.orphans.transcriptions--;
+    return recording;
+  }
+}
+
+/** A resource linked from an Interaction that is gone; null (never linked) is not an orphan. */
+function isGoneLink(interaction: InteractionRecord | null): boolean {
+  return interaction !== null && !interaction.live;
 }

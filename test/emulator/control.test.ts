@@ -23,11 +23,14 @@ describe("/__emulator/state", () => {
     expect(Object.keys(reply.body).sort()).toEqual([
       "counts",
       "faults",
+      "orphans_by_kind",
       "policy",
       "requests",
       "seed",
+      "seeded_orphans",
       "sessions",
     ]);
+    expect(reply.body.seeded_orphans).toEqual([]);
     expect(reply.body.counts).toMatchObject({
       services: 1,
       sessions: 3,
@@ -55,6 +58,10 @@ describe("/__emulator/state", () => {
       randomSeed: 1,
       notFinalRate: 0.2,
       foreignRate: 0,
+      mediaRate: 0.15,
+      recordingRate: 0.5,
+      orphans: 0,
+      otherTraffic: 0,
     });
     expect(reply.body.faults).toEqual({
       latency: 0,
@@ -166,11 +173,12 @@ describe("/__emulator/faults and /__emulator/finalize", () => {
     expect(emu.state().faults).toMatchObject({ latency: 0, retryAfter: null, legalHold: false });
   });
 
-  it("finalizes every Message/Call in flight", async () => {
+  it("finalizes every Message/Call/Recording in flight", async () => {
     const inFlight = () =>
-      [...emu.store.listMessages(), ...emu.store.listCalls()].filter((r) =>
-        ["queued", "sending", "ringing", "in-progress"].includes(r.status),
+      [...emu.store.listMessages(), ...emu.store.listCalls(), ...emu.store.listRecordings()].filter((r) =>
+        ["queued", "sending", "ringing", "in-progress", "processing"].includes(r.status),
       ).length;
+    expect(emu.store.listRecordings().some((r) => r.status === "processing")).toBe(true);
     const before = inFlight();
     expect(before).toBeGreaterThan(0);
     const reply = await control("POST", "finalize");

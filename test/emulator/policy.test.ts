@@ -134,7 +134,7 @@ describe("a deleted anchor", () => {
     expect(back.body.meta.next_page_url).toBeNull();
   });
 
-  it("survives a Session delete: its deleted Interactions still resolve as deleted anchors", async () => {
+  it("a page token of a deleted Session's list is 404 (the Session itself is gone)", async () => {
     reset({ sessions: 1, interactions: 30 });
     const session = emu.store.listSessions()[0];
     const path = sessionPath(emu, session?.sid ?? "");

@@ -103,6 +103,14 @@ describe("main() in-process", () => {
         "--twilio-hosts",
         "--api-retention-days",
         "30",
+        "--media-rate",
+        "1",
+        "--recording-rate",
+        "1",
+        "--orphans",
+        "4",
+        "--other-traffic",
+        "3",
       ],
       streams,
     );
@@ -111,6 +119,9 @@ describe("main() in-process", () => {
     const state = (await (await fetch(`${url}/__emulator/state`)).json()) as Json;
     expect(state.counts).toMatchObject({ services: 2, sessions: 2, interactions: 6 });
     expect(state.faults).toMatchObject({ legalHold: true, retryAfter: 4, maxConcurrency: 0 });
+    expect(state.seed).toMatchObject({ mediaRate: 1, recordingRate: 1, orphans: 4, otherTraffic: 3 });
+    expect(state.seeded_orphans).toHaveLength(4);
+    expect(state.counts.media).toBeGreaterThan(0);
     expect(state.policy).toEqual({
       maxPageSize: 7,
       deletedAnchor: "error",
@@ -133,6 +144,11 @@ describe("main() in-process", () => {
     [["--max-page-size", "0"], /--max-page-size must be an integer from 1 to 1000/],
     [["--max-page-size", "1001"], /--max-page-size/],
     [["--deleted-anchor", "skip"], /--deleted-anchor/],
+    [["--media-rate", "1.5"], /--media-rate must be a number from 0 to 1/],
+    [["--recording-rate", "-1"], /--recording-rate/],
+    [["--orphans", "-1"], /--orphans must be an integer/],
+    [["--other-traffic", "1.5"], /--other-traffic/],
+    [["--sessions", "0", "--orphans", "2"], /--orphans need at least one session/],
     [["--api-retention-days", "0"], /--api-retention-days must be an integer from 1 to 400/],
     [["--api-retention-days", "401"], /--api-retention-days/],
     [["--services", "1000", "--sessions", "1000", "--interactions", "1000"], /exceeds/],

@@ -44,11 +44,23 @@ export interface EmulatorStateJson {
   counts: {
     services: number;
     sessions: number;
+    participants: number;
     interactions: number;
     messages: number;
     calls: number;
+    media: number;
+    recordings: number;
+    transcriptions: number;
+    /** Every orphan of every kind: the sum of orphans_by_kind. */
     orphans: number;
     archived: number;
+  };
+  orphans_by_kind: {
+    messages: number;
+    calls: number;
+    media: number;
+    recordings: number;
+    transcriptions: number;
   };
   sessions: { sid: string; service_sid: string; status: string; interactions: number }[];
   requests: {
