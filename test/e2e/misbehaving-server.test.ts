@@ -213,6 +213,6 @@ describe("a server that misbehaves", () => {
     const result = await runCli(["list", "--session", KC, "--timeout", "1000"], {
       env: { TWILIO_ACCOUNT_SID: AC, TWILIO_AUTH_TOKEN: SECRET, PROXY_IX_BASE_URL: url },
     });
-    expectOneLineError(result, /: could not connect to 127\.0\.0\.1:\d+: the connection was refused$/);
+    expectOneLineError(result, /: could not connect to 127\.0\.0\.1:\d+: the connection was refused\n$/);
   });
 });
