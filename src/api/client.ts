@@ -29,11 +29,17 @@ export interface ClientHooks {
   onRetry?(status: number | string): void;
 }
 
-export interface ApiClient {
+/** Where requests go, and for which account: all that building a URL needs. */
+export interface ApiOrigins {
   readonly accountSid: string;
   readonly proxyOrigin: string;
   readonly apiOrigin: string;
+}
+
+export interface ApiClient extends ApiOrigins {
+  /** A GET answered 2xx with a JSON object (anything else throws). */
   getJson<T>(url: string): Promise<T>;
+  /** A DELETE answered 204 (anything else throws; 404 as a TwilioApiError with Twilio's code). */
   delete(url: string): Promise<void>;
 }
 
@@ -169,21 +175,65 @@ export function createApiClient(config: ClientConfig, hooks: ClientHooks = {}): 
     apiOrigin: config.apiOrigin,
     async getJson<T>(url: string): Promise<T> {
       const target = checkOrigin(url);
+      let response: Response<string>;
       try {
-        return await http.get(target, { headers: { authorization }, responseType: "json" }).json<T>();
+        response = await http.get(target, { headers: { authorization }, responseType: "text" });
       } catch (error) {
         throw translate(error, "GET", target);
       }
+      // got counts 3xx as success when redirects are off: only a 2xx is an answer.
+      if (response.statusCode < 200 || response.statusCode > 299) {
+        throw unexpectedStatus(response, "GET", target, "expected 200");
+      }
+      return jsonObject(response.body, `GET ${target.pathname}`) as T;
     },
     async delete(url: string): Promise<void> {
       const target = checkOrigin(url);
+      let response: Response;
       try {
-        await http.delete(target, { headers: { authorization } });
+        response = await http.delete(target, { headers: { authorization } });
       } catch (error) {
         throw translate(error, "DELETE", target);
       }
+      // Twilio answers a DELETE with 204 and nothing else: a 200 or a 3xx (a gateway, a login page) has
+      // not deleted anything we can prove.
+      if (response.statusCode !== 204) {
+        throw unexpectedStatus(response, "DELETE", target, "expected 204 No Content");
+      }
     },
   };
+}
+
+/** A status got let through (3xx with redirects off, a 2xx the method never gets): a failure of its own. */
+function unexpectedStatus(response: Response, method: string, url: URL, expected: string): TwilioApiError {
+  const redirect = response.statusCode >= 300 && response.statusCode <= 399;
+  const what = redirect ? "a redirect, not followed" : "an unexpected status";
+  return new TwilioApiError({
+    status: response.statusCode,
+    code: null,
+    message: `${what} (${expected})`,
+    moreInfo: null,
+    request: `${method} ${url.pathname}`,
+  });
+}
+
+/** Every GET of the Twilio API answers one JSON object; an array, a string or `null` is not an answer. */
+function jsonObject(text: string, request: string): Record<string, unknown> {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    throw new ResponseShapeError(
+      `${request}: the response is not valid JSON (truncated or not from Twilio)`,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw new ResponseShapeError(`${request}: the response is not a JSON object (not from Twilio)`);
+  }
+  return body as Record<string, unknown>;
 }
 
 function pathOf(url: URL | string | undefined): string {

@@ -1,10 +1,7 @@
 import type { ApiClient } from "../api/client.js";
-import { deleteInteraction } from "../api/interactions.js";
 import { capYoungGeneration, prepareYoungGenerationCap } from "../api/memory.js";
-import { deleteLinkedResource, linkedResourceUrl } from "../api/resources.js";
 import type { Interaction } from "../api/types.js";
 import { describeError, TwilioApiError } from "../errors.js";
-import { isSid } from "../sids.js";
 import type { ExportFile } from "./export-file.js";
 import {
   addListed,
@@ -13,14 +10,9 @@ import {
   type ResourceOutcome,
   type StopReason,
 } from "./outcomes.js";
+import { type DeletionPlan, type PurgeTarget, planDeletion } from "./plan.js";
 
-/** One Interaction to delete. `interaction` is null when `delete` found it already gone. */
-export interface PurgeTarget {
-  sid: string;
-  serviceSid: string;
-  sessionSid: string;
-  interaction: Interaction | null;
-}
+export type { PurgeTarget };
 
 /** The report, and the error that stopped the listing, if one did (not part of the JSON report). */
 export interface PurgeResult {
@@ -107,78 +99,72 @@ export async function runPurge(
   }
 
   async function processTarget(target: PurgeTarget): Promise<void> {
-    const { interaction } = target;
-    if (interaction === null) {
+    const plan = planDeletion(target, client, options.includeResources);
+    if (plan.verdict === "already_gone") {
       report.interactions.already_gone++;
       return;
     }
-    // The SID goes into a DELETE URL: a malformed one (e.g. "..") could name the Session instead.
-    if (!isSid(target.sid, ["KI"]) || !isSid(target.sessionSid, ["KC"])) {
+    if (plan.verdict === "invalid") {
       report.interactions.failed++;
-      recordFailure(
-        target.sid,
-        null,
-        new Error(`the server listed a malformed Interaction SID: not deleted`),
-      );
+      recordFailure(target.sid, null, new Error(plan.reason ?? "invalid"));
       return;
     }
-    if (interaction.account_sid && interaction.account_sid !== client.accountSid) {
+    if (plan.reason !== null) {
       report.interactions.skipped++;
       addListed(report, "skipped", {
         interaction_sid: target.sid,
         resource_sid: target.sid,
-        reason: `belongs to another account (${interaction.account_sid}): its Messages and Calls are not in ours`,
+        reason: plan.reason,
       });
       return;
     }
-    const legs = options.includeResources ? linkedSids(interaction) : [];
-    if (options.dryRun) return planDryRun(legs);
-
+    if (options.dryRun) return planDryRun(plan);
+    for (const leg of plan.kept) {
+      report.resources.skipped++;
+      addListed(report, "skipped", {
+        interaction_sid: target.sid,
+        resource_sid: leg.resourceSid,
+        reason: leg.reason,
+      });
+    }
+    const interaction = target.interaction as Interaction;
     let exported = false;
     const beforeDelete = async () => {
       if (!exported && options.exportFile) await options.exportFile.append(interaction);
       exported = true;
     };
     const outcomes: ResourceOutcome[] = [];
-    for (const resourceSid of legs) {
-      outcomes.push(await deleteResource(target.sid, resourceSid, beforeDelete));
+    for (const step of plan.steps) {
+      if (step.kind === "resource") {
+        await beforeDelete();
+        outcomes.push(await deleteResource(target.sid, step.sid, step.url));
+      } else if (!outcomes.some((outcome) => outcome === "failed" || outcome === "deferred")) {
+        // The plan puts the Interaction last: it goes only once every resource is deleted or gone.
+        await beforeDelete();
+        await deleteTheInteraction(target.sid, step.url);
+        return;
+      }
     }
     if (outcomes.includes("failed")) report.interactions.failed++;
-    else if (outcomes.includes("skipped")) report.interactions.skipped++;
-    else if (outcomes.includes("deferred")) report.interactions.deferred++;
-    else {
-      await beforeDelete();
-      await deleteTheInteraction(target);
-    }
+    else if (plan.verdict === "skipped") report.interactions.skipped++;
+    else report.interactions.deferred++;
   }
 
-  function planDryRun(legs: string[]): void {
-    const plan = report.would_delete;
-    if (!plan) return;
-    const deletable = legs.filter((sid) => linkedResourceUrl(client, sid) !== null).length;
-    plan.resources += deletable;
-    plan.skipped_resources += legs.length - deletable;
-    if (deletable === legs.length) plan.interactions++;
+  function planDryRun(plan: DeletionPlan): void {
+    const would = report.would_delete;
+    if (!would) return;
+    would.resources += plan.steps.filter((step) => step.kind === "resource").length;
+    would.skipped_resources += plan.kept.length;
+    if (plan.verdict === "deletable") would.interactions++;
   }
 
   async function deleteResource(
     interactionSid: string,
     resourceSid: string,
-    beforeDelete: () => Promise<void>,
+    url: string,
   ): Promise<ResourceOutcome> {
-    const url = linkedResourceUrl(client, resourceSid);
-    if (url === null) {
-      report.resources.skipped++;
-      addListed(report, "skipped", {
-        interaction_sid: interactionSid,
-        resource_sid: resourceSid,
-        reason: `${resourceSid.slice(0, 2)} resources are not Messages or Calls: proxy-ix cannot delete them`,
-      });
-      return "skipped";
-    }
-    await beforeDelete();
     try {
-      await deleteLinkedResource(client, url);
+      await client.delete(url);
       report.resources.deleted++;
       return "deleted";
     } catch (error) {
@@ -201,9 +187,9 @@ export async function runPurge(
     }
   }
 
-  async function deleteTheInteraction(target: PurgeTarget): Promise<void> {
+  async function deleteTheInteraction(sid: string, url: string): Promise<void> {
     try {
-      await deleteInteraction(client, target.serviceSid, target.sessionSid, target.sid);
+      await client.delete(url);
       report.interactions.deleted++;
     } catch (error) {
       if (isGone(error)) {
@@ -212,15 +198,11 @@ export async function runPurge(
       }
       if (error instanceof TwilioApiError && error.code === NOT_FINALIZED) {
         report.interactions.deferred++;
-        addListed(report, "deferred", {
-          interaction_sid: target.sid,
-          resource_sid: target.sid,
-          code: NOT_FINALIZED,
-        });
+        addListed(report, "deferred", { interaction_sid: sid, resource_sid: sid, code: NOT_FINALIZED });
         return;
       }
       report.interactions.failed++;
-      recordFailure(target.sid, null, error);
+      recordFailure(sid, null, error);
     }
   }
 
@@ -255,14 +237,6 @@ export async function runPurge(
  * host or account in the URL) proves nothing, and taking it for "already gone" would let the
  * Interaction be deleted while its Message still exists.
  */
-function isGone(error: unknown): boolean {
+export function isGone(error: unknown): boolean {
   return error instanceof TwilioApiError && error.status === 404 && error.code === NOT_FOUND;
-}
-
-/** The linked resource SIDs of an Interaction: inbound and outbound, when present, each once. */
-export function linkedSids(interaction: Interaction): string[] {
-  const sids = [interaction.inbound_resource_sid, interaction.outbound_resource_sid].filter(
-    (sid): sid is string => typeof sid === "string" && sid.length > 0,
-  );
-  return [...new Set(sids)];
 }
