@@ -10,7 +10,7 @@ import {
   type ResourceOutcome,
   type StopReason,
 } from "./outcomes.js";
-import { type DeletionPlan, type PurgeTarget, planDeletion } from "./plan.js";
+import { type DeletionPlan, interactionOutcome, type PurgeTarget, planDeletion, type Step } from "./plan.js";
 
 export type { PurgeTarget };
 
@@ -129,25 +129,24 @@ export async function runPurge(
     }
     const interaction = target.interaction as Interaction;
     let exported = false;
-    const beforeDelete = async () => {
-      if (!exported && options.exportFile) await options.exportFile.append(interaction);
-      exported = true;
-    };
     const outcomes: ResourceOutcome[] = [];
     for (const step of plan.steps) {
-      if (step.kind === "resource") {
-        await beforeDelete();
-        outcomes.push(await deleteResource(target.sid, step.sid, step.url));
-      } else if (!outcomes.some((outcome) => outcome === "failed" || outcome === "deferred")) {
-        // The plan puts the Interaction last: it goes only once every resource is deleted or gone.
-        await beforeDelete();
-        await deleteTheInteraction(target.sid, step.url);
+      const next = step.kind === "interaction" ? interactionOutcome(plan, outcomes) : "delete";
+      if (next !== "delete") {
+        report.interactions[next]++;
         return;
       }
+      // The export line is written (and synced) before the first DELETE that concerns this Interaction.
+      if (!exported && options.exportFile) await options.exportFile.append(interaction);
+      exported = true;
+      const outcome = await deleteStep(target.sid, step);
+      // The Interaction's own DELETE counted itself (deleted, already gone, deferred or failed).
+      if (step.kind === "interaction") return;
+      outcomes.push(outcome);
     }
-    if (outcomes.includes("failed")) report.interactions.failed++;
-    else if (plan.verdict === "skipped") report.interactions.skipped++;
-    else report.interactions.deferred++;
+    // No Interaction step (a leg was kept): the Interaction is counted by its legs.
+    const kept = interactionOutcome(plan, outcomes);
+    if (kept !== "delete") report.interactions[kept]++;
   }
 
   function planDryRun(plan: DeletionPlan): void {
@@ -158,51 +157,31 @@ export async function runPurge(
     if (plan.verdict === "deletable") would.interactions++;
   }
 
-  async function deleteResource(
-    interactionSid: string,
-    resourceSid: string,
-    url: string,
-  ): Promise<ResourceOutcome> {
+  /** One DELETE of the plan, counted under resources or interactions: Twilio's answer decides the outcome. */
+  async function deleteStep(interactionSid: string, step: Step): Promise<ResourceOutcome> {
+    const counts = step.kind === "resource" ? report.resources : report.interactions;
+    const resourceSid = step.kind === "resource" ? step.sid : null;
     try {
-      await client.delete(url);
-      report.resources.deleted++;
+      await client.delete(step.url);
+      counts.deleted++;
       return "deleted";
     } catch (error) {
       if (isGone(error)) {
-        report.resources.already_gone++;
+        counts.already_gone++;
         return "already_gone";
       }
       if (error instanceof TwilioApiError && error.code === NOT_FINALIZED) {
-        report.resources.deferred++;
+        counts.deferred++;
         addListed(report, "deferred", {
           interaction_sid: interactionSid,
-          resource_sid: resourceSid,
+          resource_sid: resourceSid ?? interactionSid,
           code: NOT_FINALIZED,
         });
         return "deferred";
       }
-      report.resources.failed++;
+      counts.failed++;
       recordFailure(interactionSid, resourceSid, error);
       return "failed";
-    }
-  }
-
-  async function deleteTheInteraction(sid: string, url: string): Promise<void> {
-    try {
-      await client.delete(url);
-      report.interactions.deleted++;
-    } catch (error) {
-      if (isGone(error)) {
-        report.interactions.already_gone++;
-        return;
-      }
-      if (error instanceof TwilioApiError && error.code === NOT_FINALIZED) {
-        report.interactions.deferred++;
-        addListed(report, "deferred", { interaction_sid: sid, resource_sid: sid, code: NOT_FINALIZED });
-        return;
-      }
-      report.interactions.failed++;
-      recordFailure(sid, null, error);
     }
   }
 

@@ -7,6 +7,7 @@ import type { ApiOrigins } from "../api/client.js";
 import { interactionUrl } from "../api/interactions.js";
 import type { Interaction } from "../api/types.js";
 import { isSid } from "../sids.js";
+import type { ResourceOutcome } from "./outcomes.js";
 
 /** One Interaction to delete. `interaction` is null when `delete` found it already gone (20404). */
 export interface PurgeTarget {
@@ -160,6 +161,20 @@ export function planDeletion(
     });
   }
   return result;
+}
+
+/**
+ * Once the resource steps have run: "delete" when the Interaction may go (every resource deleted or
+ * already gone, and none kept), else what the kept Interaction counts as, worst first.
+ */
+export function interactionOutcome(
+  plan: DeletionPlan,
+  outcomes: readonly ResourceOutcome[],
+): "delete" | "failed" | "skipped" | "deferred" {
+  if (outcomes.includes("failed")) return "failed";
+  if (plan.verdict === "skipped") return "skipped";
+  if (outcomes.includes("deferred")) return "deferred";
+  return "delete";
 }
 
 /** What a set of plans would do: the confirmation prompt and the dry run count with this. */

@@ -266,3 +266,22 @@ describe("the engine runs the plan", () => {
     expect(report.interactions).toMatchObject({ failed: 1, skipped: 1 });
   });
 });
+
+describe("the Interaction's own DELETE", () => {
+  const cases: [string, Error | null, string][] = [
+    ["204", null, "deleted"],
+    ["20404", gone(), "already_gone"],
+    ["20009", notFinal(), "deferred"],
+    ["a 404 without 20404", htmlNotFound(), "failed"],
+  ];
+  for (const [what, error, outcome] of cases) {
+    it(`answered ${what}: counted once, as ${outcome}`, async () => {
+      const client = fakeClient(error ? { [interactionUrl]: error } : {});
+      const report = await run(client, [target()]);
+      const { matched, ...counts } = report.interactions;
+      expect(matched).toBe(1);
+      expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(1);
+      expect(report.interactions[outcome as "deleted"]).toBe(1);
+    });
+  }
+});
