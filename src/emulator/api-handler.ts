@@ -27,9 +27,10 @@ export async function handleApiRequest(
   const method = req.method ?? "GET";
   stats.arrived(method);
 
-  // https://www.twilio.com/docs/errors/20429: refused on arrival, so it never counts as in flight.
+  // https://www.twilio.com/docs/errors/20429: refused on arrival, so it never counts as in flight — but
+  // its Twilio-Concurrent-Requests does include it, which is how a client sees it went past the limit.
   if (injector.refuses(stats.inFlight)) {
-    const headers = injector.tooManyHeaders();
+    const headers = { ...injector.tooManyHeaders(), ...concurrency(stats.inFlight + 1) };
     stats.answered(429);
     send(res, { status: 429, body: errorBody(429, 20429, "Too many concurrent requests"), headers });
     return;
@@ -45,11 +46,13 @@ export async function handleApiRequest(
     const status = Number(failure);
     const message = status === 500 ? "Internal Server Error" : "Service Unavailable";
     stats.answered(status);
-    send(res, { status, body: errorBody(status, status === 500 ? 20500 : 20503, message) });
+    const body = errorBody(status, status === 500 ? 20500 : 20503, message);
+    send(res, { status, body, headers: concurrency(stats.inFlight) });
     return;
   }
 
-  const response = processRequest(core, req, method, pathname, query);
+  const processed = processRequest(core, req, method, pathname, query);
+  const response = { ...processed, headers: { ...processed.headers, ...concurrency(stats.inFlight) } };
 
   if (injector.hangs()) {
     // Never answered; the socket is freed when the client gives up, or by close().
@@ -63,6 +66,14 @@ export async function handleApiRequest(
   }
   stats.answered(response.status);
   send(res, response);
+}
+
+/**
+ * The account's requests in flight, this one included: Twilio's 20429 page points clients at this header
+ * (https://www.twilio.com/docs/errors/20429). Every API answer carries it; /__emulator/ ones do not.
+ */
+function concurrency(inFlight: number): Record<string, string> {
+  return { "Twilio-Concurrent-Requests": String(inFlight) };
 }
 
 function processRequest(

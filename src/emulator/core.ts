@@ -8,11 +8,14 @@ import {
   checkSeedSize,
   type EmulatorOptions,
   type FaultOptions,
+  type PolicyOptions,
   pickFaults,
+  pickPolicy,
   pickSeed,
+  type ResetOptions,
   type SeedOptions,
   validateFaults,
-  validateSeed,
+  validateReset,
 } from "./options.js";
 import type { AppContext } from "./router.js";
 import { buildSeed } from "./seed.js";
@@ -32,7 +35,12 @@ export interface EmulatorState {
   requests: RequestCounters;
   faults: FaultOptions;
   seed: SeedOptions;
+  policy: PolicyOptions;
 }
+
+/** Where Twilio serves each API; with `twilioHosts` the emulator's bodies point there. */
+export const TWILIO_PROXY_ORIGIN = "https://proxy.twilio.com";
+export const TWILIO_API_ORIGIN = "https://api.twilio.com";
 
 export class EmulatorCore implements AppContext {
   readonly store = new Store();
@@ -44,6 +52,7 @@ export class EmulatorCore implements AppContext {
   origin = "";
   private seedOptions: SeedOptions;
   private faultOptions: FaultOptions;
+  private policyOptions: PolicyOptions;
 
   constructor(options: EmulatorOptions) {
     const { accountSid, authToken, apiKey, apiSecret } = options;
@@ -51,6 +60,8 @@ export class EmulatorCore implements AppContext {
     this.accountSid = accountSid;
     this.seedOptions = pickSeed(options);
     this.faultOptions = pickFaults(options);
+    this.policyOptions = pickPolicy(options);
+    this.store.retentionDays = this.policyOptions.apiRetentionDays;
     this.injector = new FaultInjector(() => this.faultOptions);
     checkSeedSize(this.seedOptions);
     this.store.replace(buildSeed(this.seedOptions, Date.now()));
@@ -64,12 +75,32 @@ export class EmulatorCore implements AppContext {
     return this.seedOptions;
   }
 
-  /** Reseeds (fields not given keep their current values) and zeroes the request counters. */
-  reset(seed: Partial<SeedOptions> = {}): void {
-    const next = { ...this.seedOptions, ...validateSeed(seed) };
+  policy(): Readonly<PolicyOptions> {
+    return this.policyOptions;
+  }
+
+  /** Origin of Proxy v1 URLs in bodies (`url`, `links`, `meta.*_url`). */
+  get proxyOrigin(): string {
+    return this.policyOptions.twilioHosts ? TWILIO_PROXY_ORIGIN : this.origin;
+  }
+
+  /** Origin of absolute v2010 URLs in bodies (an Interaction's `*_resource_url`). */
+  get apiOrigin(): string {
+    return this.policyOptions.twilioHosts ? TWILIO_API_ORIGIN : this.origin;
+  }
+
+  /**
+   * Reseeds and zeroes the request counters. Seed and policy fields not given keep their current values,
+   * so a test that changes the policy restores it itself (or with every field, as test/helpers does).
+   */
+  reset(options: Partial<ResetOptions> = {}): void {
+    const valid = validateReset(options);
+    const next = pickSeed({ ...this.seedOptions, ...valid });
     checkSeedSize(next);
     this.store.replace(buildSeed(next, Date.now()));
     this.seedOptions = next;
+    this.policyOptions = pickPolicy({ ...this.policyOptions, ...valid });
+    this.store.retentionDays = this.policyOptions.apiRetentionDays;
     this.stats.reset();
   }
 
@@ -99,6 +130,7 @@ export class EmulatorCore implements AppContext {
       requests: this.stats.snapshot(),
       faults: { ...this.faultOptions },
       seed: { ...this.seedOptions },
+      policy: { ...this.policyOptions },
     };
   }
 }

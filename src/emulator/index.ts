@@ -9,7 +9,7 @@ import {
   DEFAULT_OPTIONS,
   type EmulatorOptions,
   type FaultOptions,
-  type SeedOptions,
+  type ResetOptions,
   validateOptions,
 } from "./options.js";
 import { listen } from "./server.js";
@@ -29,11 +29,15 @@ export {
   DEFAULT_CREDENTIALS,
   DEFAULT_FAULTS,
   DEFAULT_OPTIONS,
+  DEFAULT_POLICY,
   DEFAULT_PROGRAM_PORT,
   DEFAULT_SEED,
+  type DeletedAnchor,
   type EmulatorOptions,
   type FaultOptions,
   OptionError,
+  type PolicyOptions,
+  type ResetOptions,
   type SeedOptions,
 } from "./options.js";
 export type { RequestCounters } from "./stats.js";
@@ -49,8 +53,11 @@ export interface Emulator {
   apiSecret: string;
   /** The same JSON as GET /__emulator/state. */
   state(): EmulatorState;
-  /** Reseeds (fields not given keep their current values) and zeroes the request counters. */
-  reset(seed?: Partial<SeedOptions>): void;
+  /**
+   * Reseeds and zeroes the request counters; may change the policy too (maxPageSize, deletedAnchor,
+   * twilioHosts, apiRetentionDays). Fields not given keep their current values.
+   */
+  reset(options?: Partial<ResetOptions>): void;
   setFaults(faults: Partial<FaultOptions>): void;
   /** Every Message/Call not yet final becomes final, so a later purge can delete it. */
   finalizeAll(): void;

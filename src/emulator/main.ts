@@ -61,6 +61,24 @@ function program(io: MainIO): Command {
     )
     .option("--hang-rate <p>", "fraction of requests processed but never answered", number, d.hangRate)
     .option("--legal-hold", "refuse every DELETE with 403/80615", false)
+    .option(
+      "--max-page-size <n>",
+      "Proxy lists answer at most n records per page, whatever PageSize asks (Twilio: 100)",
+      number,
+      d.maxPageSize,
+    )
+    .addOption(
+      new Option("--deleted-anchor <mode>", "a page token whose item was deleted: empty, error or ignore")
+        .choices(["empty", "error", "ignore"])
+        .default(d.deletedAnchor),
+    )
+    .option("--twilio-hosts", "URLs in bodies on proxy.twilio.com / api.twilio.com (served here)", false)
+    .addOption(
+      new Option(
+        "--api-retention-days <n>",
+        "Messages/Calls older than n days answer 20404 (kept in state, counted as archived)",
+      ).argParser(number),
+    )
     .option("--account-sid <sid>", "Account SID to accept", d.accountSid)
     .option("--auth-token <token>", "Auth Token to accept", d.authToken)
     .option("--api-key <sid>", "API Key SID to accept", d.apiKey)
@@ -99,6 +117,12 @@ function describe(emulator: Emulator, options: EmulatorOptions): string {
     options.hangRate > 0 ? `hang rate ${options.hangRate}` : "",
     options.legalHold ? "legal hold" : "",
   ].filter(Boolean);
+  const policy = [
+    `max page size ${options.maxPageSize}`,
+    `deleted anchor ${options.deletedAnchor}`,
+    options.twilioHosts ? "Twilio hosts in bodies" : "",
+    options.apiRetentionDays !== null ? `API retention ${options.apiRetentionDays} days` : "",
+  ].filter(Boolean);
   return [
     `proxy-ix-emulator: Twilio emulator listening on ${emulator.url}`,
     `  Account SID  ${emulator.accountSid}`,
@@ -108,6 +132,7 @@ function describe(emulator: Emulator, options: EmulatorOptions): string {
     `  Seed         ${counts.services} service(s), ${counts.sessions} session(s), ${counts.interactions} interaction(s), ` +
       `${counts.messages} message(s), ${counts.calls} call(s); random seed ${options.randomSeed}`,
     `  Faults       ${faults.length ? faults.join(", ") : "none"}`,
+    `  Policy       ${policy.join(", ")}`,
     `  Use it:      export TWILIO_ACCOUNT_SID=${emulator.accountSid} TWILIO_AUTH_TOKEN=${emulator.authToken} PROXY_IX_BASE_URL=${emulator.url}`,
     `  State:       curl -s ${emulator.url}/__emulator/state`,
     "  Stop with Ctrl-C.",
@@ -120,8 +145,15 @@ export async function main(argv: readonly string[], io: MainIO = process): Promi
   let options: EmulatorOptions;
   try {
     command.parse([...argv], { from: "user" });
-    const { retryAfter, ...flags } = command.opts();
-    options = { ...DEFAULT_OPTIONS, ...validateOptions({ ...flags, retryAfter: retryAfter ?? null }) };
+    const { retryAfter, apiRetentionDays, ...flags } = command.opts();
+    options = {
+      ...DEFAULT_OPTIONS,
+      ...validateOptions({
+        ...flags,
+        retryAfter: retryAfter ?? null,
+        apiRetentionDays: apiRetentionDays ?? null,
+      }),
+    };
     checkSeedSize(options);
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -25,7 +25,24 @@ export interface FaultOptions {
   legalHold: boolean;
 }
 
-export interface EmulatorOptions extends SeedOptions, FaultOptions {
+/** What "no longer there" means for a page token whose anchor item was deleted (Twilio does not say). */
+export type DeletedAnchor = "empty" | "error" | "ignore";
+
+/**
+ * How strict the emulator is where Twilio is stricter than a naive server, or silent. Defaults are the
+ * realistic or worst plausible choice; each can be relaxed (see docs/emulator.md for which is which).
+ */
+export interface PolicyOptions {
+  /** Proxy lists answer at most this many records per page, whatever `PageSize` asks (Twilio: 100). */
+  maxPageSize: number;
+  deletedAnchor: DeletedAnchor;
+  /** Body URLs on https://proxy.twilio.com / https://api.twilio.com while serving on the emulator's origin. */
+  twilioHosts: boolean;
+  /** Messages/Calls older than this many days answer 20404 but stay in state; null = no window. */
+  apiRetentionDays: number | null;
+}
+
+export interface EmulatorOptions extends SeedOptions, FaultOptions, PolicyOptions {
   host: string;
   port: number;
   accountSid: string;
@@ -64,6 +81,13 @@ export const DEFAULT_FAULTS: Readonly<FaultOptions> = {
   legalHold: false,
 };
 
+export const DEFAULT_POLICY: Readonly<PolicyOptions> = {
+  maxPageSize: 100,
+  deletedAnchor: "empty",
+  twilioHosts: false,
+  apiRetentionDays: null,
+};
+
 /** The program listens on a fixed port a user can export; in-process callers get a free one. */
 export const DEFAULT_PROGRAM_PORT = 4010;
 
@@ -73,6 +97,7 @@ export const DEFAULT_OPTIONS: Readonly<EmulatorOptions> = {
   ...DEFAULT_CREDENTIALS,
   ...DEFAULT_SEED,
   ...DEFAULT_FAULTS,
+  ...DEFAULT_POLICY,
 };
 
 /** Guards memory: 2 million interactions (plus up to 4 million Messages/Calls) is far past any benchmark. */
@@ -150,7 +175,30 @@ const FAULT_CHECKS: Record<keyof FaultOptions, Check> = {
   legalHold: boolean,
 };
 
-const OTHER_CHECKS: Record<Exclude<keyof EmulatorOptions, keyof SeedOptions | keyof FaultOptions>, Check> = {
+function oneOf(values: readonly string[]): Check {
+  return (name, value) => {
+    if (typeof value !== "string" || !values.includes(value)) {
+      throw new OptionError(
+        `${name} must be one of ${values.join(", ")}, got ${JSON.stringify(value)}`,
+        name,
+      );
+    }
+  };
+}
+
+const POLICY_CHECKS: Record<keyof PolicyOptions, Check> = {
+  maxPageSize: integer(1, 1000),
+  deletedAnchor: oneOf(["empty", "error", "ignore"]),
+  twilioHosts: boolean,
+  // Twilio lets an account choose 7–400 days; shorter windows are allowed so tests need not wait a week.
+  apiRetentionDays: (name, value) => {
+    if (value !== null) integer(1, 400)(name, value);
+  },
+};
+
+type OtherKey = Exclude<keyof EmulatorOptions, keyof SeedOptions | keyof FaultOptions | keyof PolicyOptions>;
+
+const OTHER_CHECKS: Record<OtherKey, Check> = {
   host: pattern(/^\S+$/, "a host name or address"),
   port: integer(0, 65_535),
   accountSid: pattern(/^AC[0-9a-fA-F]{32}$/, "AC followed by 32 hex digits"),
@@ -166,7 +214,8 @@ function validate<T extends object>(checks: Record<string, Check>, input: unknow
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) {
     if (value === undefined) continue;
-    const check = checks[key];
+    // Own keys only: `__proto__`, `constructor` or `toString` would otherwise find Object.prototype's members.
+    const check = Object.hasOwn(checks, key) ? checks[key] : undefined;
     // An unknown key is most likely a typo (`failrate`); silently ignoring it would make a test pass vacuously.
     if (!check)
       throw new OptionError(`unknown ${what} field '${key}' (known: ${Object.keys(checks).join(", ")})`);
@@ -180,12 +229,23 @@ export function validateSeed(input: unknown): Partial<SeedOptions> {
   return validate<SeedOptions>(SEED_CHECKS, input, "seed option");
 }
 
+/** What `reset` takes: a new seed and, optionally, a new policy. */
+export type ResetOptions = SeedOptions & PolicyOptions;
+
+export function validateReset(input: unknown): Partial<ResetOptions> {
+  return validate<ResetOptions>({ ...SEED_CHECKS, ...POLICY_CHECKS }, input, "reset option");
+}
+
 export function validateFaults(input: unknown): Partial<FaultOptions> {
   return validate<FaultOptions>(FAULT_CHECKS, input, "fault option");
 }
 
 export function validateOptions(input: unknown): Partial<EmulatorOptions> {
-  return validate<EmulatorOptions>({ ...SEED_CHECKS, ...FAULT_CHECKS, ...OTHER_CHECKS }, input, "option");
+  return validate<EmulatorOptions>(
+    { ...SEED_CHECKS, ...FAULT_CHECKS, ...POLICY_CHECKS, ...OTHER_CHECKS },
+    input,
+    "option",
+  );
 }
 
 /** Refuses a seed whose product would not fit in memory, before any of it is built. */
@@ -206,4 +266,9 @@ export function pickSeed(options: SeedOptions): SeedOptions {
 export function pickFaults(options: FaultOptions): FaultOptions {
   const { latency, jitter, maxConcurrency, retryAfter, failRate, hangRate, legalHold } = options;
   return { latency, jitter, maxConcurrency, retryAfter, failRate, hangRate, legalHold };
+}
+
+export function pickPolicy(options: PolicyOptions): PolicyOptions {
+  const { maxPageSize, deletedAnchor, twilioHosts, apiRetentionDays } = options;
+  return { maxPageSize, deletedAnchor, twilioHosts, apiRetentionDays };
 }

@@ -1,27 +1,40 @@
 /**
- * Twilio's list paging: `PageSize` (1–1000, default 50), `Page` (client state only, echoed back) and an
- * opaque `PageToken` the server hands out in `next_page_url`/`previous_page_url`. Tokens are keyset
- * cursors — "PA" (after) or "PB" (before) and the base64url of the boundary item's sort key — so a client
- * that deletes what it has listed still gets every remaining item exactly once.
+ * Twilio's list paging: `PageSize` (1–1000, default 50), `Page` (client state only, echoed back) and a
+ * `PageToken` the server hands out in `next_page_url`/`previous_page_url`. As on Twilio, a token is "PA"
+ * (after) or "PB" (before) followed by the SID of the page's last (or first) item, so deleting what was
+ * listed never makes the next page skip or repeat an item — unless the token's own anchor was deleted,
+ * which Twilio leaves undocumented and the `deletedAnchor` policy decides (docs/emulator.md).
  */
 import type { PageMeta } from "./api-types.js";
-import { invalidParameter } from "./errors.js";
+import { ApiError, invalidParameter } from "./errors.js";
+import type { DeletedAnchor } from "./options.js";
 import { isAnySid } from "./sids.js";
-import type { Indexed, SortedIndex, SortKey } from "./sorted-index.js";
+import type { Indexed, SortedIndex } from "./sorted-index.js";
 
 export const DEFAULT_PAGE_SIZE = 50;
+/** The largest `PageSize` a request may ask for (the spec's maximum); lists may answer fewer. */
 export const MAX_PAGE_SIZE = 1000;
 
 export interface PageToken {
   direction: "after" | "before";
-  key: SortKey;
+  sid: string;
   raw: string;
 }
 
 export interface PageRequest {
+  /** As asked (and echoed in `meta.page_size` and the page URLs). */
   pageSize: number;
   page: number;
   token: PageToken | null;
+}
+
+/** How a list pages: where its URLs point, how many items a page may hold, and what a deleted anchor does. */
+export interface ListPolicy {
+  /** Prefixed to the request path in `meta` URLs (the emulator's origin, or https://proxy.twilio.com). */
+  origin: string;
+  /** Items per page at most, whatever `PageSize` says. */
+  maxItems: number;
+  deletedAnchor: DeletedAnchor;
 }
 
 const DIGITS = /^\d+$/;
@@ -44,24 +57,24 @@ export function parsePageRequest(query: URLSearchParams): PageRequest {
       throw invalidParameter(`Invalid Page '${page}': must be an integer >= 0`);
     }
   }
+  // Twilio pages by token only: a page number alone cannot be honoured, and Twilio answers 400/20001.
+  if (pageNumber > 0 && token === null) {
+    throw invalidParameter(`Invalid Page '${page}': a Page greater than 0 needs the PageToken of its URL`);
+  }
   return { pageSize, page: pageNumber, token: token === null ? null : decodeToken(token) };
 }
 
-export function encodeToken(direction: PageToken["direction"], key: SortKey): string {
-  const prefix = direction === "after" ? "PA" : "PB";
-  return prefix + Buffer.from(`${key.createdMs}_${key.sid}`).toString("base64url");
+export function encodeToken(direction: PageToken["direction"], sid: string): string {
+  return (direction === "after" ? "PA" : "PB") + sid;
 }
 
 function decodeToken(raw: string): PageToken {
   const prefix = raw.slice(0, 2);
-  const decoded = Buffer.from(raw.slice(2), "base64url").toString("utf8");
-  const match = /^(\d{1,15})_(\w+)$/.exec(decoded);
-  const createdMs = Number(match?.[1]);
-  const sid = match?.[2] ?? "";
-  if ((prefix !== "PA" && prefix !== "PB") || !match || !isAnySid(sid)) {
+  const sid = raw.slice(2);
+  if ((prefix !== "PA" && prefix !== "PB") || !isAnySid(sid)) {
     throw invalidParameter(`Invalid PageToken '${raw}'`);
   }
-  return { direction: prefix === "PA" ? "after" : "before", key: { createdMs, sid }, raw };
+  return { direction: prefix === "PA" ? "after" : "before", sid, raw };
 }
 
 /** Exposed for the unit test of the token format; clients never decode tokens. */
@@ -69,15 +82,35 @@ export const decodePageTokenForTest = decodeToken;
 
 export interface PageOf<T> {
   items: T[];
-  next: SortKey | null;
-  previous: SortKey | null;
+  next: Indexed | null;
+  previous: Indexed | null;
 }
 
-/** One page of live items, and the keys to continue from in either direction (null when nothing is there). */
-export function readPage<T extends Indexed>(index: SortedIndex<T>, request: PageRequest): PageOf<T> {
-  const { token, pageSize } = request;
-  if (token?.direction === "before") {
-    const slice = index.before(token.key, pageSize);
+/** An item of the list being read, live or deleted, by SID; undefined when the SID was never in it. */
+export type Locate = (sid: string) => Indexed | undefined;
+
+const EMPTY: PageOf<never> = { items: [], next: null, previous: null };
+
+/** One page of live items, and the items to continue from in either direction (null when nothing is there). */
+export function readPage<T extends Indexed>(
+  index: SortedIndex<T>,
+  request: PageRequest,
+  locate: Locate,
+  policy: Pick<ListPolicy, "maxItems" | "deletedAnchor">,
+): PageOf<T> {
+  const { token } = request;
+  const size = Math.min(request.pageSize, policy.maxItems);
+  const anchor = token ? (locate(token.sid) ?? null) : null;
+  if (token && !anchor) throw invalidParameter(`Invalid PageToken '${token.raw}'`);
+  if (anchor && !anchor.live) {
+    if (policy.deletedAnchor === "empty") return EMPTY;
+    if (policy.deletedAnchor === "error") {
+      throw new ApiError(400, 20001, `Invalid PageToken '${token?.raw}': the item it names no longer exists`);
+    }
+    // "ignore": carry on from where the deleted item sorted, as a keyset cursor would.
+  }
+  if (anchor && token?.direction === "before") {
+    const slice = index.before(anchor, size);
     const first = slice.items[0];
     const last = slice.items.at(-1);
     return {
@@ -86,7 +119,7 @@ export function readPage<T extends Indexed>(index: SortedIndex<T>, request: Page
       next: last && index.after(last, 1).items.length > 0 ? last : null,
     };
   }
-  const slice = index.after(token?.key ?? null, pageSize);
+  const slice = index.after(anchor, size);
   const first = slice.items[0];
   const last = slice.items.at(-1);
   return {
@@ -111,10 +144,10 @@ export function pageMeta(
     url: `${base}&Page=${request.page}${withToken}`,
     first_page_url: `${base}&Page=0`,
     next_page_url: page.next
-      ? `${base}&Page=${request.page + 1}&PageToken=${encodeToken("after", page.next)}`
+      ? `${base}&Page=${request.page + 1}&PageToken=${encodeToken("after", page.next.sid)}`
       : null,
     previous_page_url: page.previous
-      ? `${base}&Page=${Math.max(0, request.page - 1)}&PageToken=${encodeToken("before", page.previous)}`
+      ? `${base}&Page=${Math.max(0, request.page - 1)}&PageToken=${encodeToken("before", page.previous.sid)}`
       : null,
     page: request.page,
     page_size: request.pageSize,
@@ -123,14 +156,15 @@ export function pageMeta(
 
 /** A whole list response: `{ [key]: [...], meta }`. */
 export function listBody<T extends Indexed, R>(
-  origin: string,
+  policy: ListPolicy,
   path: string,
   key: string,
   index: SortedIndex<T>,
+  locate: Locate,
   query: URLSearchParams,
   render: (item: T) => R,
 ): Record<string, unknown> {
   const request = parsePageRequest(query);
-  const page = readPage(index, request);
-  return { [key]: page.items.map(render), meta: pageMeta(origin, path, key, request, page) };
+  const page = readPage(index, request, locate, policy);
+  return { [key]: page.items.map(render), meta: pageMeta(policy.origin, path, key, request, page) };
 }

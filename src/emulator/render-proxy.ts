@@ -5,8 +5,11 @@ import type { InteractionRecord, Leg, ParticipantRecord, ServiceRecord, SessionR
 import type { Store } from "./store.js";
 
 export interface RenderContext {
-  /** The emulator's origin, e.g. http://127.0.0.1:4010 (no trailing slash). */
+  /** The emulator's origin, e.g. http://127.0.0.1:4010 (no trailing slash): where it serves. */
   origin: string;
+  /** Where body URLs point: the origin, or Twilio's hosts with `twilioHosts`. */
+  readonly proxyOrigin: string;
+  readonly apiOrigin: string;
   accountSid: string;
   store: Store;
 }
@@ -20,7 +23,7 @@ export function sessionPath(serviceSid: string, sessionSid: string): string {
 }
 
 export function renderService(ctx: RenderContext, s: ServiceRecord): ProxyService {
-  const url = ctx.origin + servicePath(s.sid);
+  const url = ctx.proxyOrigin + servicePath(s.sid);
   return {
     sid: s.sid,
     unique_name: s.uniqueName,
@@ -41,7 +44,7 @@ export function renderService(ctx: RenderContext, s: ServiceRecord): ProxyServic
 }
 
 export function renderSession(ctx: RenderContext, s: SessionRecord): ProxySession {
-  const url = ctx.origin + sessionPath(s.serviceSid, s.sid);
+  const url = ctx.proxyOrigin + sessionPath(s.serviceSid, s.sid);
   return {
     sid: s.sid,
     service_sid: s.serviceSid,
@@ -63,7 +66,7 @@ export function renderSession(ctx: RenderContext, s: SessionRecord): ProxySessio
 }
 
 export function renderParticipant(ctx: RenderContext, p: ParticipantRecord): ProxyParticipant {
-  const url = `${ctx.origin}${sessionPath(p.serviceSid, p.sessionSid)}/Participants/${p.sid}`;
+  const url = `${ctx.proxyOrigin}${sessionPath(p.serviceSid, p.sessionSid)}/Participants/${p.sid}`;
   return {
     sid: p.sid,
     session_sid: p.sessionSid,
@@ -86,7 +89,7 @@ export function renderParticipant(ctx: RenderContext, p: ParticipantRecord): Pro
 export function resourceUrl(ctx: RenderContext, leg: Leg): string | null {
   if (!leg.v2010) return null;
   const collection = leg.resourceType === "Message" ? "Messages" : "Calls";
-  return `${ctx.origin}/2010-04-01/Accounts/${ctx.accountSid}/${collection}/${leg.resourceSid}.json`;
+  return `${ctx.apiOrigin}/2010-04-01/Accounts/${ctx.accountSid}/${collection}/${leg.resourceSid}.json`;
 }
 
 export function renderInteraction(ctx: RenderContext, i: InteractionRecord): ProxyInteraction {
@@ -111,6 +114,6 @@ export function renderInteraction(ctx: RenderContext, i: InteractionRecord): Pro
     outbound_resource_url: outbound ? resourceUrl(ctx, outbound) : null,
     date_created: isoDate(i.createdMs),
     date_updated: isoDate(i.updatedMs),
-    url: `${ctx.origin}${sessionPath(i.serviceSid, i.sessionSid)}/Interactions/${i.sid}`,
+    url: `${ctx.proxyOrigin}${sessionPath(i.serviceSid, i.sessionSid)}/Interactions/${i.sid}`,
   };
 }

@@ -5,7 +5,7 @@
  * method is a 405.
  */
 import { invalidParameter, legalHold, methodNotAllowed, notFound } from "./errors.js";
-import type { FaultOptions } from "./options.js";
+import type { FaultOptions, PolicyOptions } from "./options.js";
 import type { RenderContext } from "./render-proxy.js";
 import { isSid } from "./sids.js";
 
@@ -20,6 +20,7 @@ export interface ApiResponse {
 
 export interface AppContext extends RenderContext {
   faults(): Readonly<FaultOptions>;
+  policy(): Readonly<PolicyOptions>;
 }
 
 export interface RouteContext {

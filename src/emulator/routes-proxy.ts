@@ -1,6 +1,6 @@
 /** Proxy v1: Services, Sessions, Participants and Interactions (read, and delete where the tool needs it). */
 import { notFound } from "./errors.js";
-import { listBody } from "./paging.js";
+import { type ListPolicy, type Locate, listBody } from "./paging.js";
 import type { InteractionRecord, ServiceRecord, SessionRecord } from "./records.js";
 import { renderInteraction, renderParticipant, renderService, renderSession } from "./render-proxy.js";
 import { type ApiResponse, assertDeletable, NO_CONTENT, type Route, type RouteContext } from "./router.js";
@@ -34,6 +34,22 @@ function ok(body: unknown): ApiResponse {
   return { status: 200, body };
 }
 
+/** Proxy lists: at most `maxPageSize` per page (Twilio: 100), URLs on the Proxy origin in force. */
+function proxyLists(ctx: RouteContext): ListPolicy {
+  const { maxPageSize, deletedAnchor } = ctx.app.policy();
+  return { origin: ctx.app.proxyOrigin, maxItems: maxPageSize, deletedAnchor };
+}
+
+/** A page token's anchor: a record of this list (live or deleted), found by SID and its parent's SID. */
+function childOf(ctx: RouteContext, prefix: "KC" | "KP" | "KI", parentSid: string): Locate {
+  return (sid) => {
+    const record = sid.startsWith(prefix) ? ctx.app.store.anyRecord(sid) : undefined;
+    if (!record) return undefined;
+    const parent = "sessionSid" in record ? record.sessionSid : record.serviceSid;
+    return parent === parentSid ? record : undefined;
+  };
+}
+
 export const PROXY_ROUTES: readonly Route[] = [
   {
     path: "/v1/Services",
@@ -41,8 +57,14 @@ export const PROXY_ROUTES: readonly Route[] = [
     methods: {
       GET: (ctx) =>
         ok(
-          listBody(ctx.app.origin, ctx.pathname, "services", ctx.app.store.services, ctx.query, (s) =>
-            renderService(ctx.app, s),
+          listBody(
+            proxyLists(ctx),
+            ctx.pathname,
+            "services",
+            ctx.app.store.services,
+            (sid) => ctx.app.store.service(sid),
+            ctx.query,
+            (s) => renderService(ctx.app, s),
           ),
         ),
     },
@@ -56,12 +78,20 @@ export const PROXY_ROUTES: readonly Route[] = [
     path: "/v1/Services/{ServiceSid}/Sessions",
     sids: SERVICE,
     methods: {
-      GET: (ctx) =>
-        ok(
-          listBody(ctx.app.origin, ctx.pathname, "sessions", service(ctx).sessions, ctx.query, (s) =>
-            renderSession(ctx.app, s),
+      GET: (ctx) => {
+        const found = service(ctx);
+        return ok(
+          listBody(
+            proxyLists(ctx),
+            ctx.pathname,
+            "sessions",
+            found.sessions,
+            childOf(ctx, "KC", found.sid),
+            ctx.query,
+            (s) => renderSession(ctx.app, s),
           ),
-        ),
+        );
+      },
     },
   },
   {
@@ -82,12 +112,20 @@ export const PROXY_ROUTES: readonly Route[] = [
     path: "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants",
     sids: SESSION,
     methods: {
-      GET: (ctx) =>
-        ok(
-          listBody(ctx.app.origin, ctx.pathname, "participants", session(ctx).participants, ctx.query, (p) =>
-            renderParticipant(ctx.app, p),
+      GET: (ctx) => {
+        const found = session(ctx);
+        return ok(
+          listBody(
+            proxyLists(ctx),
+            ctx.pathname,
+            "participants",
+            found.participants,
+            childOf(ctx, "KP", found.sid),
+            ctx.query,
+            (p) => renderParticipant(ctx.app, p),
           ),
-        ),
+        );
+      },
     },
   },
   {
@@ -105,12 +143,20 @@ export const PROXY_ROUTES: readonly Route[] = [
     path: "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions",
     sids: SESSION,
     methods: {
-      GET: (ctx) =>
-        ok(
-          listBody(ctx.app.origin, ctx.pathname, "interactions", session(ctx).interactions, ctx.query, (i) =>
-            renderInteraction(ctx.app, i),
+      GET: (ctx) => {
+        const found = session(ctx);
+        return ok(
+          listBody(
+            proxyLists(ctx),
+            ctx.pathname,
+            "interactions",
+            found.interactions,
+            childOf(ctx, "KI", found.sid),
+            ctx.query,
+            (i) => renderInteraction(ctx.app, i),
           ),
-        ),
+        );
+      },
     },
   },
   {

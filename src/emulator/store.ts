@@ -23,6 +23,8 @@ export interface StoreCounts {
   calls: number;
   /** Messages/Calls still present whose interaction was deleted: the personal data a purge leaves behind. */
   orphans: number;
+  /** Messages/Calls past the API retention window: still held (and counted above) but answering 20404. */
+  archived: number;
 }
 
 export interface StoreContents {
@@ -39,7 +41,11 @@ export class Store {
   private readonly interactionBySid = new Map<string, InteractionRecord>();
   private readonly messageBySid = new Map<string, MessageRecord>();
   private readonly callBySid = new Map<string, CallRecord>();
+  /** Deleted Sessions, Participants and Interactions by SID: a page token may still name one. */
+  private readonly gone = new Map<string, SessionRecord | ParticipantRecord | InteractionRecord>();
   private orphans = 0;
+  /** Messages/Calls created before this instant (epoch ms) are archived; null = no retention window. */
+  retentionDays: number | null = null;
 
   /** Drops everything and takes the given contents (a fresh seed). */
   replace(contents: StoreContents): void {
@@ -50,6 +56,7 @@ export class Store {
       this.interactionBySid,
       this.messageBySid,
       this.callBySid,
+      this.gone,
     ]) {
       map.clear();
     }
@@ -77,9 +84,31 @@ export class Store {
       messages: this.messageBySid.size,
       calls: this.callBySid.size,
       orphans: this.orphans,
+      archived: this.archivedCount(),
     };
   }
 
+  /** The instant before which a Message/Call is archived, or null when there is no retention window. */
+  archiveCutoffMs(nowMs = Date.now()): number | null {
+    return this.retentionDays === null ? null : nowMs - this.retentionDays * 86_400_000;
+  }
+
+  /** Past the API retention window: Twilio still holds it, but the API answers 20404 for it. */
+  isArchived(resource: MessageRecord | CallRecord): boolean {
+    const cutoff = this.archiveCutoffMs();
+    return cutoff !== null && resource.createdMs < cutoff;
+  }
+
+  /** O(Messages + Calls), only with a retention window: the window moves with the clock, so no running count. */
+  private archivedCount(): number {
+    const cutoff = this.archiveCutoffMs();
+    if (cutoff === null) return 0;
+    let archived = 0;
+    for (const map of [this.messageBySid, this.callBySid]) {
+      for (const resource of map.values()) if (resource.createdMs < cutoff) archived++;
+    }
+    return archived;
+  }
   service(sid: string): ServiceRecord | undefined {
     return this.serviceBySid.get(sid);
   }
@@ -102,6 +131,16 @@ export class Store {
     return interaction && (sessionSid === undefined || interaction.sessionSid === sessionSid)
       ? interaction
       : undefined;
+  }
+
+  /** A Session, Participant or Interaction by SID, live or deleted, for resolving page-token anchors. */
+  anyRecord(sid: string): SessionRecord | ParticipantRecord | InteractionRecord | undefined {
+    return (
+      this.sessionBySid.get(sid) ??
+      this.participantBySid.get(sid) ??
+      this.interactionBySid.get(sid) ??
+      this.gone.get(sid)
+    );
   }
 
   message(sid: string): MessageRecord | undefined {
@@ -141,9 +180,11 @@ export class Store {
     for (const participant of session.participants.all()) {
       session.participants.remove(participant);
       this.participantBySid.delete(participant.sid);
+      this.gone.set(participant.sid, participant);
     }
     this.serviceBySid.get(session.serviceSid)?.sessions.remove(session);
     this.sessionBySid.delete(session.sid);
+    this.gone.set(session.sid, session);
   }
 
   /** Deletes the interaction only: its Messages/Calls stay and become orphans (Twilio does not cascade). */
@@ -152,6 +193,7 @@ export class Store {
     this.sessionBySid.get(interaction.sessionSid)?.interactions.remove(interaction);
     interaction.live = false;
     this.interactionBySid.delete(interaction.sid);
+    this.gone.set(interaction.sid, interaction);
     for (const leg of [interaction.inbound, interaction.outbound]) {
       if (leg && (this.messageBySid.has(leg.resourceSid) || this.callBySid.has(leg.resourceSid)))
         this.orphans++;

@@ -1,9 +1,11 @@
 /**
  * The contract: everything the emulator serves successfully validates against Twilio's own OpenAPI
- * documents (../shared/twilio-oai, or $TWILIO_OAI_DIR), carries exactly the fields the spec declares,
- * and every emulator route is a path + method the spec has.
+ * documents (vendored in test/contract/twilio-oai, see SOURCE.md there; $TWILIO_OAI_DIR points at another
+ * copy, e.g. a newer one), carries exactly the fields the spec declares, and every emulator route is a
+ * path + method the spec has.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv, type ValidateFunction } from "ajv";
@@ -17,25 +19,15 @@ import { MAX_PAGE_SIZE } from "../../src/emulator/paging.js";
 // biome-ignore lint/suspicious/noExplicitAny: the OpenAPI documents and response bodies are walked as plain JSON.
 type Json = any;
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const PROXY_FILE = "twilio_proxy_v1.json";
 const API_FILE = "twilio_api_v2010.json";
-
-function specDir(): string | null {
-  const candidates = [process.env.TWILIO_OAI_DIR, path.resolve(repoRoot, "../shared/twilio-oai")];
-  for (const dir of candidates) {
-    if (dir && existsSync(path.join(dir, PROXY_FILE)) && existsSync(path.join(dir, API_FILE))) return dir;
-  }
-  return null;
-}
-
-const dir = specDir();
-if (!dir) {
-  console.warn(
-    `contract tests skipped: Twilio's OpenAPI documents (${PROXY_FILE}, ${API_FILE}) were found neither in ` +
-      `$TWILIO_OAI_DIR nor in ${path.resolve(repoRoot, "../shared/twilio-oai")}`,
-  );
-}
+const VENDORED = path.join(path.dirname(fileURLToPath(import.meta.url)), "twilio-oai");
+/** SHA-256 of the vendored files, as SOURCE.md records them: a reformatted or edited copy fails here. */
+const VENDORED_SHA256: Record<string, string> = {
+  [PROXY_FILE]: "a2e6d27b3ecd5278f562f53c391245cc4e7a18a1625060fffe885cc9fdacce41",
+  [API_FILE]: "99cae87a6bb1725f71363364cbd30282a13140374b2d5f9bdd5bdfa5d4c8a6d7",
+};
+const dir = process.env.TWILIO_OAI_DIR || VENDORED;
 
 const RFC_2822 =
   /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}$/;
@@ -43,7 +35,7 @@ const RFC_2822 =
 const addFormats = ((addFormatsModule as Json).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
 
 function load(file: string): Json {
-  return JSON.parse(readFileSync(path.join(dir as string, file), "utf8"));
+  return JSON.parse(readFileSync(path.join(dir, file), "utf8"));
 }
 
 /** Points a document's local refs (`#/components/…`) at its registered id, so a fragment compiles alone. */
@@ -60,7 +52,19 @@ function rebase(node: Json, id: string): Json {
   return node;
 }
 
-describe.skipIf(!dir)("the emulator against Twilio's OpenAPI documents", () => {
+describe("the vendored OpenAPI documents", () => {
+  it.each([PROXY_FILE, API_FILE])("%s is the byte-for-byte copy SOURCE.md names", (file) => {
+    const bytes = readFileSync(path.join(VENDORED, file));
+    expect(createHash("sha256").update(bytes).digest("hex")).toBe(VENDORED_SHA256[file]);
+    const source = readFileSync(path.join(VENDORED, "SOURCE.md"), "utf8");
+    expect(source).toContain(VENDORED_SHA256[file]);
+    expect(readFileSync(path.join(VENDORED, "LICENSE"), "utf8")).toMatch(
+      /^MIT License\n\nCopyright \(C\) 2023, Twilio/,
+    );
+  });
+});
+
+describe("the emulator against Twilio's OpenAPI documents", () => {
   let proxy: Json;
   let api: Json;
   let ajv: Ajv;
@@ -315,6 +319,48 @@ describe.skipIf(!dir)("the emulator against Twilio's OpenAPI documents", () => {
             expect(pattern.test(`${prefix}${"a".repeat(32)}`), `${prefix} for ${name}`).toBe(true);
         }
       }
+    }
+  });
+
+  it("serves capped pages, an empty page after a deleted anchor and Twilio-host URLs as the spec says", async () => {
+    const specPath = "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions";
+    const page = responseValidator("proxy", specPath, "get", "200");
+    const item = componentValidator("proxy", "proxy.v1.service.session.interaction");
+    emu.reset({ twilioHosts: true });
+    try {
+      const session = emu.store.listSessions()[0];
+      const path = `/v1/Services/${session?.service_sid}/Sessions/${session?.sid}/Interactions`;
+      const capped = await fetchJson(`${path}?PageSize=1000`);
+      expect(capped.interactions).toHaveLength(100);
+      expectValid(page, capped, "a capped page");
+      for (const one of capped.interactions) expectValid(item, one, `interaction ${one.sid}`);
+      expect(capped.meta.next_page_url).toMatch(/^https:\/\/proxy\.twilio\.com\//);
+      expect(
+        capped.interactions.some((i: Json) => i.inbound_resource_url?.startsWith("https://api.twilio.com/")),
+      ).toBe(true);
+      for (const [specEntry, url, component] of [
+        ["/v1/Services/{Sid}", `/v1/Services/${session?.service_sid}`, "proxy.v1.service"],
+        [
+          "/v1/Services/{ServiceSid}/Sessions/{Sid}",
+          `/v1/Services/${session?.service_sid}/Sessions/${session?.sid}`,
+          "proxy.v1.service.session",
+        ],
+      ] as const) {
+        await checkFetch(specEntry, url, component);
+      }
+      const anchor = capped.interactions.at(-1).sid;
+      const gone = await fetch(`${emu.url}${path}/${anchor}`, {
+        method: "DELETE",
+        headers: { authorization: auth },
+      });
+      expect(gone.status).toBe(204);
+      const next = new URL(capped.meta.next_page_url);
+      const empty = await fetchJson(`${next.pathname}${next.search}`);
+      expect(empty.interactions).toEqual([]);
+      expect(empty.meta.next_page_url).toBeNull();
+      expectValid(page, empty, "the empty page after a deleted anchor");
+    } finally {
+      emu.reset({ twilioHosts: false });
     }
   });
 

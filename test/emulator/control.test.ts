@@ -20,8 +20,27 @@ describe("/__emulator/state", () => {
     const reply = await control("GET", "state");
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual(emu.state());
-    expect(Object.keys(reply.body).sort()).toEqual(["counts", "faults", "requests", "seed", "sessions"]);
-    expect(reply.body.counts).toMatchObject({ services: 1, sessions: 3, interactions: 120, orphans: 0 });
+    expect(Object.keys(reply.body).sort()).toEqual([
+      "counts",
+      "faults",
+      "policy",
+      "requests",
+      "seed",
+      "sessions",
+    ]);
+    expect(reply.body.counts).toMatchObject({
+      services: 1,
+      sessions: 3,
+      interactions: 120,
+      orphans: 0,
+      archived: 0,
+    });
+    expect(reply.body.policy).toEqual({
+      maxPageSize: 100,
+      deletedAnchor: "empty",
+      twilioHosts: false,
+      apiRetentionDays: null,
+    });
     expect(reply.body.sessions).toHaveLength(3);
     expect(reply.body.sessions[0]).toEqual({
       sid: expect.stringMatching(/^KC/),
@@ -96,6 +115,38 @@ describe("/__emulator/reset", () => {
   ])("400s %s", async (_, body) => {
     const reply = await control("POST", "reset", body);
     expectTwilioError({ ...reply, headers: new Headers() }, 400, 20001);
+  });
+});
+
+describe("fields named like Object.prototype's members (issue #10 item 18)", () => {
+  const NAMES = ["__proto__", "hasOwnProperty", "constructor", "toString", "valueOf", "isPrototypeOf"];
+  const cases = NAMES.flatMap((name) =>
+    ["reset", "faults"].flatMap((endpoint) =>
+      [1, "x", {}, null].map((value) => [endpoint, name, value] as const),
+    ),
+  );
+
+  it.each(cases)(
+    "POST /__emulator/%s with field %s = %j is a 400 naming the field, nothing changed",
+    async (endpoint, name, value) => {
+      const before = emu.state();
+      const reply = await control("POST", endpoint, `{"${name}": ${JSON.stringify(value)}}`);
+      expectTwilioError({ ...reply, headers: new Headers() }, 400, 20001);
+      expect(reply.body.message).toContain(`unknown`);
+      expect(reply.body.message).toContain(`'${name}'`);
+      expect(reply.body.message).not.toMatch(/\bat \w|TypeError|\.ts:|\.js:/);
+      const after = emu.state();
+      expect({ ...after, requests: null }).toEqual({ ...before, requests: null });
+    },
+  );
+
+  it("rejects them in-process too, with an OptionError", async () => {
+    for (const name of NAMES) {
+      const input = JSON.parse(`{"${name}": 1}`);
+      expect(() => emu.reset(input)).toThrow(/unknown reset option field/);
+      expect(() => emu.setFaults(input)).toThrow(/unknown fault option field/);
+      await expect(start(input)).rejects.toThrow(/unknown option field/);
+    }
   });
 });
 

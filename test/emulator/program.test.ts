@@ -96,6 +96,13 @@ describe("main() in-process", () => {
         "--legal-hold",
         "--retry-after",
         "4",
+        "--max-page-size",
+        "7",
+        "--deleted-anchor",
+        "error",
+        "--twilio-hosts",
+        "--api-retention-days",
+        "30",
       ],
       streams,
     );
@@ -104,7 +111,16 @@ describe("main() in-process", () => {
     const state = (await (await fetch(`${url}/__emulator/state`)).json()) as Json;
     expect(state.counts).toMatchObject({ services: 2, sessions: 2, interactions: 6 });
     expect(state.faults).toMatchObject({ legalHold: true, retryAfter: 4, maxConcurrency: 0 });
+    expect(state.policy).toEqual({
+      maxPageSize: 7,
+      deletedAnchor: "error",
+      twilioHosts: true,
+      apiRetentionDays: 30,
+    });
     expect(streams.err.join("")).toMatch(/legal hold/);
+    expect(streams.err.join("")).toMatch(
+      /max page size 7, deleted anchor error, Twilio hosts in bodies, API retention 30 days/,
+    );
     release();
     expect(await running).toBe(0);
     expect(streams.out).toEqual([`${url}\n`]);
@@ -114,6 +130,11 @@ describe("main() in-process", () => {
     [["--port", "abc"], /--port/],
     [["--not-final-rate", "-0.1"], /--not-final-rate/],
     [["--account-sid", "AC123"], /--account-sid/],
+    [["--max-page-size", "0"], /--max-page-size must be an integer from 1 to 1000/],
+    [["--max-page-size", "1001"], /--max-page-size/],
+    [["--deleted-anchor", "skip"], /--deleted-anchor/],
+    [["--api-retention-days", "0"], /--api-retention-days must be an integer from 1 to 400/],
+    [["--api-retention-days", "401"], /--api-retention-days/],
     [["--services", "1000", "--sessions", "1000", "--interactions", "1000"], /exceeds/],
   ])("exits 2 for %j", async (args, message) => {
     const streams = io();
@@ -125,6 +146,26 @@ describe("main() in-process", () => {
   it("prints help on stdout and exits 0", async () => {
     const streams = io();
     await expect(main(["--help"], streams)).resolves.toBe(0);
-    expect(streams.out.join("")).toMatch(/--max-concurrency/);
+    const help = streams.out.join("");
+    for (const flag of ["--max-concurrency", "--max-page-size", "--deleted-anchor", "--twilio-hosts"])
+      expect(help).toContain(flag);
+    expect(help).toContain("--api-retention-days");
+  });
+
+  it("starts with the realistic policy by default", async () => {
+    let release: (value?: unknown) => void = () => {};
+    const streams = io(new Promise((resolve) => (release = resolve)));
+    const running = main(["--port", "0"], streams);
+    for (let i = 0; i < 100 && streams.out.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    const url = streams.out[0]?.trim() ?? "";
+    const state = (await (await fetch(`${url}/__emulator/state`)).json()) as Json;
+    expect(state.policy).toEqual({
+      maxPageSize: 100,
+      deletedAnchor: "empty",
+      twilioHosts: false,
+      apiRetentionDays: null,
+    });
+    release();
+    expect(await running).toBe(0);
   });
 });

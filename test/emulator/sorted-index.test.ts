@@ -8,6 +8,8 @@ import {
 } from "../../src/emulator/paging.js";
 import { compareKeys, type Indexed, SortedIndex } from "../../src/emulator/sorted-index.js";
 
+const IGNORE = { maxItems: 1000, deletedAnchor: "ignore" } as const;
+
 function item(createdMs: number, n: number): Indexed {
   return { createdMs, sid: `KI${n.toString(16).padStart(32, "0")}`, live: true };
 }
@@ -23,7 +25,7 @@ describe("SortedIndex", () => {
     ]);
   });
 
-  it("pages by key: deleting anything between reads never skips or repeats a survivor", () => {
+  it("pages by key (deleted anchors ignored): deleting anything between reads never skips or repeats a survivor", () => {
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 0, maxLength: 300 }),
@@ -32,13 +34,14 @@ describe("SortedIndex", () => {
         (times, pageSize, deletions) => {
           const items = times.map((t, n) => item(t * 1000, n));
           const index = new SortedIndex(items);
+          const bySid = new Map(items.map((i) => [i.sid, i]));
           const order = [...items].sort(compareKeys);
           const deletedUnseen = new Set<Indexed>();
           const seen: Indexed[] = [];
           let request = parsePageRequest(new URLSearchParams(`PageSize=${pageSize}`));
           let d = 0;
           for (let guard = 0; guard < 1000; guard++) {
-            const page = readPage(index, request);
+            const page = readPage(index, request, (sid) => bySid.get(sid), IGNORE);
             seen.push(...page.items);
             // Delete a few arbitrary items (seen or not) before reading the next page.
             for (let k = 0; k < 3 && d < deletions.length; k++, d++) {
@@ -47,7 +50,7 @@ describe("SortedIndex", () => {
               if (victim) index.remove(victim);
             }
             if (!page.next) break;
-            const token = encodeToken("after", page.next);
+            const token = encodeToken("after", page.next.sid);
             request = parsePageRequest(new URLSearchParams(`PageSize=${pageSize}&PageToken=${token}`));
           }
           expect(new Set(seen).size).toBe(seen.length);
@@ -69,9 +72,42 @@ describe("SortedIndex", () => {
     expect(index.before(order[4100] ?? item(0, 0), 200).items).toEqual(order.slice(4000, 4100));
   });
 
-  it("round-trips page tokens", () => {
-    const key = { createdMs: 1_700_000_000_000, sid: `KI${"ab".repeat(16)}` };
-    expect(decodePageTokenForTest(encodeToken("after", key))).toMatchObject({ direction: "after", key });
-    expect(decodePageTokenForTest(encodeToken("before", key))).toMatchObject({ direction: "before", key });
+  it("with deletedAnchor empty, a page after a deleted anchor is empty and links nowhere", () => {
+    const items = Array.from({ length: 30 }, (_, n) => item(n * 1000, n));
+    const index = new SortedIndex(items);
+    const bySid = new Map(items.map((i) => [i.sid, i]));
+    const first = readPage(index, parsePageRequest(new URLSearchParams("PageSize=10")), (s) => bySid.get(s), {
+      maxItems: 100,
+      deletedAnchor: "empty",
+    });
+    const anchor = first.next as Indexed;
+    index.remove(bySid.get(anchor.sid) as Indexed);
+    const request = parsePageRequest(new URLSearchParams(`PageSize=10&PageToken=PA${anchor.sid}`));
+    const locate = (s: string) => bySid.get(s);
+    expect(readPage(index, request, locate, { maxItems: 100, deletedAnchor: "empty" })).toEqual({
+      items: [],
+      next: null,
+      previous: null,
+    });
+    expect(readPage(index, request, locate, IGNORE).items).toHaveLength(10);
+    expect(() => readPage(index, request, locate, { maxItems: 100, deletedAnchor: "error" })).toThrow(
+      /no longer exists/,
+    );
+  });
+
+  it("answers at most maxItems per page whatever PageSize asks", () => {
+    const items = Array.from({ length: 300 }, (_, n) => item(n * 1000, n));
+    const index = new SortedIndex(items);
+    const request = parsePageRequest(new URLSearchParams("PageSize=1000"));
+    const page = readPage(index, request, () => undefined, { maxItems: 100, deletedAnchor: "empty" });
+    expect(page.items).toEqual([...items].sort(compareKeys).slice(0, 100));
+    expect(page.next?.sid).toBe(page.items[99]?.sid);
+  });
+
+  it("round-trips page tokens: PA/PB followed by the anchor's SID", () => {
+    const sid = `KI${"ab".repeat(16)}`;
+    expect(encodeToken("after", sid)).toBe(`PA${sid}`);
+    expect(decodePageTokenForTest(encodeToken("after", sid))).toMatchObject({ direction: "after", sid });
+    expect(decodePageTokenForTest(encodeToken("before", sid))).toMatchObject({ direction: "before", sid });
   });
 });

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_POLICY,
   DEFAULT_SEED,
   type Emulator,
   type EmulatorOptions,
@@ -16,9 +17,9 @@ export function emulator(options: Partial<EmulatorOptions> = {}): Promise<Emulat
   return startEmulator({ port: 0, authToken: TEST_AUTH_TOKEN, apiSecret: TEST_API_SECRET, ...options });
 }
 
-/** Reseeds with the documented defaults for everything not given, whatever earlier tests set. */
+/** Reseeds with the documented defaults (seed and policy) for everything not given, whatever earlier tests set. */
 export function reseed(emu: Emulator, options: Partial<EmulatorOptions> = {}): void {
-  emu.reset({ ...DEFAULT_SEED, ...options });
+  emu.reset({ ...DEFAULT_SEED, ...DEFAULT_POLICY, ...options });
 }
 
 /** The environment a user sets to point proxy-ix at the emulator with the Auth Token. */
@@ -47,6 +48,7 @@ export interface EmulatorStateJson {
     messages: number;
     calls: number;
     orphans: number;
+    archived: number;
   };
   sessions: { sid: string; service_sid: string; status: string; interactions: number }[];
   requests: {
