@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { type CountingServer, countingServer } from "../helpers/counting-server.js";
+import { emulator, envFor, stateOf } from "../helpers/emulator.js";
 import { type StubTwilio, sidOf, stubTwilio } from "../helpers/stub-twilio.js";
 
 /**
@@ -90,5 +91,23 @@ describe("next_page_url on any other host", () => {
     );
     expect(result.code).toBe(1);
     expect(other.requests).toHaveLength(0);
+  });
+});
+
+describe("the emulator with --twilio-hosts (bodies name proxy.twilio.com, as the real API does)", () => {
+  it("purge --include-resources of 350 Interactions reads every page from the configured origin: only deferred ones left, 0 orphans", async () => {
+    const emu = await emulator({ sessions: 1, interactions: 350, twilioHosts: true });
+    closers.push(emu);
+    const session = (await stateOf(emu)).sessions[0]?.sid as string;
+    const result = await runCli(["purge", "--session", session, "--include-resources", "--yes", "--json"], {
+      env: envFor(emu),
+    });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.interactions.matched).toBe(350);
+    const state = await stateOf(emu);
+    expect(state.counts.interactions).toBe(report.interactions.deferred);
+    expect(state.counts.orphans).toBe(0);
   });
 });
