@@ -10,7 +10,15 @@ import {
   type ResourceOutcome,
   type StopReason,
 } from "./outcomes.js";
-import { type DeletionPlan, interactionOutcome, type PurgeTarget, planDeletion, type Step } from "./plan.js";
+import {
+  addToTotals,
+  emptyTotals,
+  interactionOutcome,
+  type PurgeTarget,
+  planDeletion,
+  type Step,
+  wouldDelete,
+} from "./plan.js";
 
 export type { PurgeTarget };
 
@@ -39,9 +47,9 @@ const LEGAL_HOLD = 80615; // account on legal hold: nothing can be deleted, neve
 
 /**
  * The delete engine shared by `delete` and `purge`: a pool of workers pulling from the (streamed) list,
- * so memory stays flat. For each Interaction, with --include-resources, its linked Messages/Calls are
- * deleted first, and the Interaction only when every one of them is deleted or already gone: once the
- * Interaction is gone, nothing in Proxy points at them any more, and they would be orphaned.
+ * so memory stays flat. What to delete and in which order is the plan's decision (plan.ts: linked
+ * Messages/Calls first, the Interaction last and only once each of them is deleted or already gone,
+ * since nothing in Proxy points at them afterwards); the engine runs its steps and counts the outcomes.
  */
 export async function runPurge(
   client: ApiClient,
@@ -51,6 +59,7 @@ export async function runPurge(
   const started = Date.now();
   const report = emptyReport(options.dryRun, options.includeResources);
   const sessions = new Set<string>();
+  const planned = emptyTotals();
   const iterator = targets[Symbol.asyncIterator]();
   let stopReason: StopReason | null = null;
   let listingError: unknown;
@@ -118,7 +127,12 @@ export async function runPurge(
       });
       return;
     }
-    if (options.dryRun) return planDryRun(plan);
+    if (options.dryRun) {
+      // The dry run counts with the same totals as the confirmation prompt.
+      addToTotals(planned, target, plan);
+      if (report.would_delete) report.would_delete = wouldDelete(planned);
+      return;
+    }
     for (const leg of plan.kept) {
       report.resources.skipped++;
       addListed(report, "skipped", {
@@ -147,14 +161,6 @@ export async function runPurge(
     // No Interaction step (a leg was kept): the Interaction is counted by its legs.
     const kept = interactionOutcome(plan, outcomes);
     if (kept !== "delete") report.interactions[kept]++;
-  }
-
-  function planDryRun(plan: DeletionPlan): void {
-    const would = report.would_delete;
-    if (!would) return;
-    would.resources += plan.steps.filter((step) => step.kind === "resource").length;
-    would.skipped_resources += plan.kept.length;
-    if (plan.verdict === "deletable") would.interactions++;
   }
 
   /** One DELETE of the plan, counted under resources or interactions: Twilio's answer decides the outcome. */

@@ -207,3 +207,16 @@ export function addToTotals(totals: PlanTotals, target: PurgeTarget, plan: Delet
   totals.keptResources += plan.kept.length;
   for (const key of ["Messages", "Calls", "other"] as const) totals.linked[key] += plan.linked[key];
 }
+
+/** The dry run's `would_delete` (docs/output.md), from the same totals. */
+export function wouldDelete(totals: PlanTotals): {
+  interactions: number;
+  resources: number;
+  skipped_resources: number;
+} {
+  return {
+    interactions: totals.deletable,
+    resources: totals.resources.Messages + totals.resources.Calls,
+    skipped_resources: totals.keptResources,
+  };
+}

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ApiClient } from "../../src/api/client.js";
 import type { Interaction } from "../../src/api/types.js";
@@ -9,6 +10,7 @@ import {
   emptyTotals,
   type PurgeTarget,
   planDeletion,
+  wouldDelete,
 } from "../../src/purge/plan.js";
 
 /** The deletion plan (src/purge/plan.ts), and the engine running exactly its steps against a fake client. */
@@ -178,6 +180,70 @@ describe("planDeletion", () => {
   });
 });
 
+describe("planDeletion, any leg values (fast-check)", () => {
+  const hex = fc.stringMatching(/^[0-9a-f]{32}$/);
+  const wellFormed = fc
+    .tuple(fc.constantFrom("SM", "MM", "CA", "IM", "ME", "RE"), hex)
+    .map(([p, h]) => p + h);
+  const legValue = fc.oneof(
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.constant(""),
+    wellFormed,
+    wellFormed.map((sid) => ` ${sid}`),
+    wellFormed.map((sid) => `${sid}\t`),
+    wellFormed.map((sid) => [sid]),
+    fc.integer(),
+    fc.string({ maxLength: 40 }),
+    fc.object({ maxDepth: 1 }),
+  );
+  const url = fc.oneof(fc.constant(null), fc.constant(""), fc.webUrl());
+
+  it("resources first, the Interaction last and only when deletable; URLs built from well-formed SIDs only", () => {
+    fc.assert(
+      fc.property(legValue, url, legValue, url, fc.boolean(), (inSid, inUrl, outSid, outUrl, include) => {
+        const fields = {
+          inbound_resource_sid: inSid,
+          inbound_resource_url: inUrl,
+          outbound_resource_sid: outSid,
+          outbound_resource_url: outUrl,
+        };
+        const plan = planDeletion(target(fields), ORIGINS, include);
+        const last = plan.steps.at(-1);
+        expect(plan.steps.filter((step) => step.kind === "interaction").length).toBe(
+          plan.verdict === "deletable" ? 1 : 0,
+        );
+        if (plan.verdict === "deletable")
+          expect(last).toEqual({ kind: "interaction", sid: KI, url: interactionUrl });
+        const resources = plan.steps.filter((step) => step.kind === "resource");
+        if (!include) expect(resources).toEqual([]);
+        for (const step of resources) {
+          expect([inSid, outSid]).toContain(step.sid);
+          expect(step.sid).toMatch(/^(SM|MM|CA)[0-9a-f]{32}$/);
+          const collection = step.sid.startsWith("CA") ? "Calls" : "Messages";
+          expect(step.url).toBe(`https://api.test/2010-04-01/Accounts/${AC}/${collection}/${step.sid}.json`);
+        }
+        // Every leg that is there is either deleted or kept with a reason: none is silently dropped.
+        const present = [
+          [inSid, inUrl],
+          [outSid, outUrl],
+        ].filter(([sid, link]) => !(sid === null || sid === undefined || sid === "") || !!link);
+        // The same Message or Call on both legs is deleted once; anything else is reported per leg.
+        const deletable = (sid: unknown) => typeof sid === "string" && /^(SM|MM|CA)[0-9a-f]{32}$/.test(sid);
+        const distinct = {
+          size:
+            new Set(present.filter(([sid]) => deletable(sid)).map(([sid]) => sid)).size +
+            present.filter(([sid]) => !deletable(sid)).length,
+        };
+        if (include) expect(resources.length + plan.kept.length).toBe(distinct.size);
+        expect(plan.linked.Messages + plan.linked.Calls + plan.linked.other).toBe(distinct.size);
+        if (include && plan.kept.length > 0) expect(plan.verdict).toBe("skipped");
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
 /** A fake client: records every DELETE and answers from `answers` (by URL), 204 otherwise. */
 function fakeClient(answers: Record<string, Error> = {}): ApiClient & { deleted: string[] } {
   const deleted: string[] = [];
@@ -257,6 +323,22 @@ describe("the engine runs the plan", () => {
     const report = await run(client, [target(), target({ inbound_resource_sid: IM })], true, true);
     expect(client.deleted).toEqual([]);
     expect(report.would_delete).toEqual({ interactions: 1, resources: 3, skipped_resources: 1 });
+  });
+
+  it("the dry run counts exactly what the prompt's totals count", async () => {
+    const targets = [
+      target(),
+      target({ inbound_resource_sid: IM }),
+      target({ outbound_resource_sid: [CA] }),
+      target({ inbound_resource_sid: MM, outbound_resource_sid: null }),
+      target({ account_sid: `AC${"f".repeat(32)}` }),
+    ];
+    for (const include of [true, false]) {
+      const totals = emptyTotals();
+      for (const t of targets) addToTotals(totals, t, planDeletion(t, ORIGINS, include));
+      const report = await run(fakeClient(), targets, include, true);
+      expect(report.would_delete).toEqual(wouldDelete(totals));
+    }
   });
 
   it("an invalid or foreign Interaction is never sent a DELETE", async () => {
