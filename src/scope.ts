@@ -1,10 +1,11 @@
 import type { ApiClient } from "./api/client.js";
+import { isGone } from "./api/identity.js";
 import { listInteractionPages } from "./api/interactions.js";
 import { holdAnchors } from "./api/paginate.js";
 import { listServices } from "./api/services.js";
 import { fetchSession, listSessions } from "./api/sessions.js";
 import type { Interaction } from "./api/types.js";
-import { describeError, NotFoundError, TwilioApiError, UsageError } from "./errors.js";
+import { describeError, NotFoundError, UsageError } from "./errors.js";
 import { type DateWindow, inWindow } from "./time-filter.js";
 
 /** Which Interactions a `list`/`purge` run is about; every filter is applied client-side (the API has none). */
@@ -43,7 +44,8 @@ export async function resolveServiceSid(
       await fetchSession(client, serviceSid, session);
       return serviceSid;
     } catch (error) {
-      if (!(error instanceof TwilioApiError && error.status === 404)) throw error;
+      // Only Twilio's 20404 says "not in this Service"; a gateway's 404 page proves nothing.
+      if (!isGone(error)) throw error;
     }
   }
   throw new NotFoundError(
@@ -95,11 +97,6 @@ export interface InteractionStream {
   readonly incompleteSessions: IncompleteSession[];
 }
 
-/** Twilio's 20404: the Session listed a moment ago is gone. */
-function isGoneSession(error: unknown): boolean {
-  return error instanceof TwilioApiError && error.status === 404 && error.code === 20404;
-}
-
 /**
  * Every matching Interaction of the selected Sessions, page by page (memory stays flat), stopping at
  * `--limit`. The Interactions of one Session are listed newest first, as Twilio orders them.
@@ -145,7 +142,7 @@ export function selectInteractions(
         }
       } catch (error) {
         // With --all-sessions, one Session deleted between listing and reading must not end the run.
-        if (!(selection.allSessions && isGoneSession(error))) throw error;
+        if (!(selection.allSessions && isGone(error))) throw error;
         incompleteSessions.push({ session_sid: sessionSid, reason: describeError(error) });
       }
     }

@@ -1,8 +1,8 @@
 import { Command, Option } from "commander";
+import { isGone } from "../api/identity.js";
 import { fetchInteraction } from "../api/interactions.js";
 import { fetchSession } from "../api/sessions.js";
 import { UsageError } from "../errors.js";
-import { isGone } from "../purge/engine.js";
 import type { PurgeTarget } from "../purge/plan.js";
 import { resolveServiceSid } from "../scope.js";
 import { parseSid } from "../sids.js";

@@ -1,4 +1,5 @@
 import type { ApiClient } from "../api/client.js";
+import { isGone } from "../api/identity.js";
 import { capYoungGeneration, prepareYoungGenerationCap } from "../api/memory.js";
 import type { Interaction } from "../api/types.js";
 import { describeError, TwilioApiError } from "../errors.js";
@@ -42,7 +43,6 @@ export interface PurgeOptions {
 
 /** Twilio error codes that change what the run does (https://www.twilio.com/docs/api/errors). */
 const NOT_FINALIZED = 20009; // message still sending / call in progress: retry in a later run
-const NOT_FOUND = 20404; // the resource does not exist (any more)
 const LEGAL_HOLD = 80615; // account on legal hold: nothing can be deleted, never retry
 
 /**
@@ -215,13 +215,4 @@ export async function runPurge(
   await iterator.return?.();
   report.duration_ms = Date.now() - started;
   return { report, listingError };
-}
-
-/**
- * Gone means Twilio said so: a 404 with Twilio's 20404. A 404 from anything else (a gateway, a wrong
- * host or account in the URL) proves nothing, and taking it for "already gone" would let the
- * Interaction be deleted while its Message still exists.
- */
-export function isGone(error: unknown): boolean {
-  return error instanceof TwilioApiError && error.status === 404 && error.code === NOT_FOUND;
 }

@@ -408,3 +408,42 @@ describe("what you confirm is what runs", () => {
     );
   });
 });
+
+describe("choosing the Service: only 20404 means 'not in this Service'", () => {
+  it("a gateway's HTML 404 while looking for the Session's Service is a failure, not 'try the next one'", async () => {
+    const stub = await start(1, 2);
+    const other = `KS${"e".repeat(32)}`;
+    stub.script({
+      method: "GET",
+      path: /^\/v1\/Services$/,
+      answer: (_req, url) => ({
+        status: 200,
+        body: {
+          services: [{ sid: other }, { sid: STUB_SERVICE }],
+          meta: {
+            key: "services",
+            url: url.href,
+            first_page_url: url.href,
+            next_page_url: null,
+            previous_page_url: null,
+            page: 0,
+            page_size: 100,
+          },
+        },
+      }),
+    });
+    stub.script({
+      method: "GET",
+      path: new RegExp(`^/v1/Services/${other}/Sessions/`),
+      answer: { status: 404, headers: { "content-type": "text/html" }, body: "<html>Not Found</html>" },
+    });
+    const result = await runCli(["purge", "--session", KC1, "--include-resources", "--yes"], {
+      env: stub.env(),
+    });
+    expect(result.code).toBe(1);
+    expect(lines(result.stderr)).toEqual([
+      expect.stringMatching(/^proxy-ix: GET .*HTTP 404: unexpected response/),
+    ]);
+    expect(deletes(stub)).toEqual([]);
+  });
+});
