@@ -216,9 +216,7 @@ async function confirm(
   const kept = interactions - totals.deletable;
   const what = includeResources
     ? `${where} and their ${resources} linked Messages/Calls` +
-      (kept > 0
-        ? ` (${kept} of them will be kept: ${totals.keptResources} linked resources cannot be deleted by proxy-ix or not understood)`
-        : "")
+      (kept > 0 ? ` (${kept} of them will be kept, each with its reason in the report)` : "")
     : `${where} (their ${linked.Messages + linked.Calls} linked Messages/Calls stay)`;
   io.stderr.write(`${io.style.bold("?")} Delete ${what}? This cannot be undone. [y/N] `);
   const answer = (await io.readLine()).toLowerCase();

@@ -409,6 +409,24 @@ describe("what you confirm is what runs", () => {
   });
 });
 
+describe("the prompt counts with the plan", () => {
+  it("an Interaction that will be kept is announced, and its resources are not counted as deleted", async () => {
+    const stub = await start(1, 2);
+    const kept = first(stub);
+    kept.inbound_resource_sid = [kept.inbound_resource_sid];
+    const result = await runCli(["purge", "--session", KC1, "--include-resources"], {
+      env: stub.env(),
+      tty: true,
+      input: "n\n",
+    });
+    expect(result.stderr).toContain(
+      "Delete 2 Interactions in 1 Session and their 3 linked Messages/Calls (1 of them will be kept, each with its reason in the report)?",
+    );
+    expect(result.code).toBe(2);
+    expect(deletes(stub)).toEqual([]);
+  });
+});
+
 describe("choosing the Service: only 20404 means 'not in this Service'", () => {
   it("a gateway's HTML 404 while looking for the Session's Service is a failure, not 'try the next one'", async () => {
     const stub = await start(1, 2);
