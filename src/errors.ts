@@ -83,7 +83,8 @@ export function exitCodeFor(err: unknown): number {
   if (err instanceof TwilioApiError) {
     if (err.status === 401 || err.status === 403)
       return err.code === 80615 ? ExitCode.failure : ExitCode.auth;
-    if (err.status === 404) return ExitCode.notFound;
+    // Only Twilio's 20404 says "does not exist"; a gateway's 404 page proves nothing.
+    if (err.status === 404 && err.code === 20404) return ExitCode.notFound;
   }
   return ExitCode.failure;
 }

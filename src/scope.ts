@@ -1,9 +1,11 @@
 import type { ApiClient } from "./api/client.js";
+import { isGone } from "./api/identity.js";
 import { listInteractionPages } from "./api/interactions.js";
+import { holdAnchors } from "./api/paginate.js";
 import { listServices } from "./api/services.js";
 import { fetchSession, listSessions } from "./api/sessions.js";
 import type { Interaction } from "./api/types.js";
-import { NotFoundError, TwilioApiError, UsageError } from "./errors.js";
+import { describeError, NotFoundError, UsageError } from "./errors.js";
 import { type DateWindow, inWindow } from "./time-filter.js";
 
 /** Which Interactions a `list`/`purge` run is about; every filter is applied client-side (the API has none). */
@@ -42,7 +44,8 @@ export async function resolveServiceSid(
       await fetchSession(client, serviceSid, session);
       return serviceSid;
     } catch (error) {
-      if (!(error instanceof TwilioApiError && error.status === 404)) throw error;
+      // Only Twilio's 20404 says "not in this Service"; a gateway's 404 page proves nothing.
+      if (!isGone(error)) throw error;
     }
   }
   throw new NotFoundError(
@@ -79,11 +82,19 @@ export interface ScopedInteraction {
   interaction: Interaction;
 }
 
+/** A Session that `--all-sessions` listed but could not read (e.g. deleted meanwhile): skipped, reported. */
+export interface IncompleteSession {
+  session_sid: string;
+  reason: string;
+}
+
 export interface InteractionStream {
   interactions: AsyncGenerator<ScopedInteraction>;
   /** Read after the stream ends. */
   readonly truncation: Truncation;
   readonly sessionsRead: number;
+  /** Filled in as the stream goes (the same array throughout). */
+  readonly incompleteSessions: IncompleteSession[];
 }
 
 /**
@@ -97,33 +108,42 @@ export function selectInteractions(
 ): InteractionStream {
   let truncation: Truncation = "none";
   let sessionsRead = 0;
+  const incompleteSessions: IncompleteSession[] = [];
   async function* generate(): AsyncGenerator<ScopedInteraction> {
     let count = 0;
     const sessions = sessionsInScope(client, serviceSid, selection);
     for await (const sessionSid of sessions) {
       sessionsRead++;
-      for await (const page of listInteractionPages(client, serviceSid, sessionSid, selection.pageSize)) {
-        for (const [index, interaction] of page.items.entries()) {
-          if (!matches(interaction, selection)) continue;
-          if (selection.limit !== null && count >= selection.limit) {
-            truncation = "more";
-            return;
-          }
-          yield { sessionSid, interaction };
-          count++;
-          if (selection.limit !== null && count >= selection.limit) {
-            const rest = page.items.slice(index + 1);
-            if (rest.some((item) => matches(item, selection))) truncation = "more";
-            else if (
-              page.meta.next_page_url !== null ||
-              selection.allSessions ||
-              selection.sessionSids.length > 1
-            ) {
-              truncation = "maybe";
+      // Each page's last item comes only once the next page is read: its token names it (paginate.ts).
+      const pages = holdAnchors(listInteractionPages(client, serviceSid, sessionSid, selection.pageSize));
+      try {
+        for await (const page of pages) {
+          for (const [index, interaction] of page.items.entries()) {
+            if (!matches(interaction, selection)) continue;
+            if (selection.limit !== null && count >= selection.limit) {
+              truncation = "more";
+              return;
             }
-            return;
+            yield { sessionSid, interaction };
+            count++;
+            if (selection.limit !== null && count >= selection.limit) {
+              const rest = [...page.items.slice(index + 1), ...page.held];
+              if (rest.some((item) => matches(item, selection))) truncation = "more";
+              else if (
+                page.meta.next_page_url !== null ||
+                selection.allSessions ||
+                selection.sessionSids.length > 1
+              ) {
+                truncation = "maybe";
+              }
+              return;
+            }
           }
         }
+      } catch (error) {
+        // With --all-sessions, one Session deleted between listing and reading must not end the run.
+        if (!(selection.allSessions && isGone(error))) throw error;
+        incompleteSessions.push({ session_sid: sessionSid, reason: describeError(error) });
       }
     }
   }
@@ -135,5 +155,6 @@ export function selectInteractions(
     get sessionsRead() {
       return sessionsRead;
     },
+    incompleteSessions,
   };
 }

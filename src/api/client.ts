@@ -15,12 +15,13 @@ export interface RequestLog {
 
 /**
  * Limits the requests on the wire (e.g. purge's adaptive limiter). `acquire` is awaited before every
- * attempt, retries included; `release` follows each attempt with its HTTP status (null: no response).
+ * attempt, retries included; `release` follows each attempt with its HTTP status (null: no response)
+ * and Twilio's Twilio-Concurrent-Requests header (the account's requests in flight), when present.
  * A request waiting out a retry backoff holds no permit.
  */
 export interface RequestGate {
   acquire(): Promise<void>;
-  release(status: number | null): void;
+  release(status: number | null, concurrentRequests?: number): void;
 }
 
 export interface ClientHooks {
@@ -32,11 +33,17 @@ export interface ClientHooks {
   agentFor?(url: URL): Agents | undefined;
 }
 
-export interface ApiClient {
+/** Where requests go, and for which account: all that building a URL needs. */
+export interface ApiOrigins {
   readonly accountSid: string;
   readonly proxyOrigin: string;
   readonly apiOrigin: string;
+}
+
+export interface ApiClient extends ApiOrigins {
+  /** A GET answered 2xx with a JSON object (anything else throws). */
   getJson<T>(url: string): Promise<T>;
+  /** A DELETE answered 204 (anything else throws; 404 as a TwilioApiError with Twilio's code). */
   delete(url: string): Promise<void>;
 }
 
@@ -75,10 +82,14 @@ export function createApiClient(config: ClientConfig, hooks: ClientHooks = {}): 
   const allowedOrigins = new Set([config.proxyOrigin, config.apiOrigin]);
   const { gate } = hooks;
   // Each attempt holds at most one permit; whichever hook sees the attempt end first gives it back.
-  const releasePermit = (context: Record<string, unknown>, status: number | null) => {
+  const releasePermit = (
+    context: Record<string, unknown>,
+    status: number | null,
+    headers?: Record<string, string | string[] | undefined>,
+  ) => {
     if (gate && context.permit) {
       context.permit = false;
-      gate.release(status);
+      gate.release(status, concurrentRequests(headers));
     }
   };
   const authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
@@ -99,7 +110,7 @@ export function createApiClient(config: ClientConfig, hooks: ClientHooks = {}): 
       calculateDelay: ({ error, retryAfter }) => {
         const status = error.response?.statusCode;
         // Give the permit back before sleeping: a request waiting out its backoff is not on the wire.
-        releasePermit(error.options.context, status ?? null);
+        releasePermit(error.options.context, status ?? null, error.response?.headers);
         const key = status === 429 ? "throttledAttempts" : "failedAttempts";
         const context = error.options.context;
         const attempts = Number(context[key] ?? 0) + 1;
@@ -136,13 +147,13 @@ export function createApiClient(config: ClientConfig, hooks: ClientHooks = {}): 
       ],
       beforeError: [
         (error) => {
-          releasePermit(error.options.context, error.response?.statusCode ?? null);
+          releasePermit(error.options.context, error.response?.statusCode ?? null, error.response?.headers);
           return error;
         },
       ],
       afterResponse: [
         (response: Response) => {
-          releasePermit(response.request.options.context, response.statusCode);
+          releasePermit(response.request.options.context, response.statusCode, response.headers);
           hooks.onRequest?.({
             method: response.request.options.method,
             path: pathOf(response.request.options.url),
@@ -177,23 +188,81 @@ export function createApiClient(config: ClientConfig, hooks: ClientHooks = {}): 
     apiOrigin: config.apiOrigin,
     async getJson<T>(url: string): Promise<T> {
       const target = checkOrigin(url);
+      let response: Response<string>;
       try {
-        return await http
-          .get(target, { headers: { authorization }, responseType: "json", ...agentOf(target) })
-          .json<T>();
+        response = await http.get(target, {
+          headers: { authorization },
+          responseType: "text",
+          ...agentOf(target),
+        });
       } catch (error) {
         throw translate(error, "GET", target);
       }
+      // got counts 3xx as success when redirects are off: only a 2xx is an answer.
+      if (response.statusCode < 200 || response.statusCode > 299) {
+        throw unexpectedStatus(response, "GET", target, "expected 200");
+      }
+      return jsonObject(response.body, `GET ${target.pathname}`) as T;
     },
     async delete(url: string): Promise<void> {
       const target = checkOrigin(url);
+      let response: Response;
       try {
-        await http.delete(target, { headers: { authorization }, ...agentOf(target) });
+        response = await http.delete(target, { headers: { authorization }, ...agentOf(target) });
       } catch (error) {
         throw translate(error, "DELETE", target);
       }
+      // Twilio answers a DELETE with 204 and nothing else: a 200 or a 3xx (a gateway, a login page) has
+      // not deleted anything we can prove.
+      if (response.statusCode !== 204) {
+        throw unexpectedStatus(response, "DELETE", target, "expected 204 No Content");
+      }
     },
   };
+}
+
+/** A status got let through (3xx with redirects off, a 2xx the method never gets): a failure of its own. */
+function unexpectedStatus(response: Response, method: string, url: URL, expected: string): TwilioApiError {
+  const redirect = response.statusCode >= 300 && response.statusCode <= 399;
+  const what = redirect ? "a redirect, not followed" : "an unexpected status";
+  return new TwilioApiError({
+    status: response.statusCode,
+    code: null,
+    message: `${what} (${expected})`,
+    moreInfo: null,
+    request: `${method} ${url.pathname}`,
+  });
+}
+
+/** Every GET of the Twilio API answers one JSON object; an array, a string or `null` is not an answer. */
+function jsonObject(text: string, request: string): Record<string, unknown> {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    throw new ResponseShapeError(
+      `${request}: the response is not valid JSON (truncated or not from Twilio)`,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw new ResponseShapeError(`${request}: the response is not a JSON object (not from Twilio)`);
+  }
+  return body as Record<string, unknown>;
+}
+
+/**
+ * Twilio's count of the account's requests in flight, which its 20429 documentation points clients at
+ * (https://www.twilio.com/docs/errors/20429); undefined when absent or not a positive integer.
+ */
+export function concurrentRequests(
+  headers?: Record<string, string | string[] | undefined>,
+): number | undefined {
+  const raw = headers?.["twilio-concurrent-requests"];
+  const value = Number(Array.isArray(raw) ? raw[0] : raw);
+  return Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
 function pathOf(url: URL | string | undefined): string {

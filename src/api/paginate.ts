@@ -1,4 +1,4 @@
-import { ResponseShapeError } from "../errors.js";
+import { ForeignOriginError, ResponseShapeError } from "../errors.js";
 import type { ApiClient } from "./client.js";
 import type { PageMeta } from "./types.js";
 
@@ -11,9 +11,10 @@ export interface Page<T> {
 const MAX_EMPTY_PAGES = 3;
 
 /**
- * Pages of a Twilio list, as octokit's paginate does it: follow `meta.next_page_url` exactly as the
- * server gives it (its PageToken is opaque; we never build one), stop when it is null. The caller may
- * `break` at any time. The client refuses a next_page_url on another origin, so credentials stay home.
+ * Pages of a Twilio list, as octokit's paginate does it: follow `meta.next_page_url` as the server
+ * gives it (its PageToken is opaque; we never build one), stop when it is null. The caller may `break`
+ * at any time. Only the path and query of a next page are used, and always on the list's own origin
+ * (see nextPageUrl), so credentials stay home.
  *
  * Hand-written because got's own `paginate` cannot check each page's shape or detect a server that
  * links pages in a loop.
@@ -27,6 +28,7 @@ export async function* paginate<T>(
   // The first SID of every page: a server that sends the same items again under new page tokens is
   // caught here (one entry per page, so memory grows with pages, not items).
   const firstSids = new Set<string>();
+  const list = new URL(firstUrl);
   let url: string | null = firstUrl;
   let emptyInARow = 0;
   while (url !== null) {
@@ -52,8 +54,67 @@ export async function* paginate<T>(
       firstSids.add(first);
     }
     yield page;
-    url = page.meta.next_page_url;
+    url = page.meta.next_page_url === null ? null : nextPageUrl(page.meta.next_page_url, list);
   }
+}
+
+/** Twilio's API hosts, regional and edge ones included (`proxy.dublin.ie1.twilio.com`). */
+function isTwilioHost(hostname: string): boolean {
+  return hostname.endsWith(".twilio.com");
+}
+
+/**
+ * Where the next page is read. As twilio-node does for regions and edges, only the path and query of
+ * `next_page_url` are taken, and always sent to the configured origin: a region user whose next page
+ * says `https://proxy.twilio.com/...` reads it from their own region. A next page on any host that is
+ * neither ours nor Twilio's is refused before a connection is made, and one whose path leaves the list
+ * being read (`.../KC…04/../KC…09/Interactions`) would answer another question: refused too.
+ */
+export function nextPageUrl(next: string, list: URL): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(next, list);
+  } catch {
+    throw new ResponseShapeError(`GET ${list.pathname}: the next page's URL is not a URL: stopping`);
+  }
+  const trusted =
+    parsed.origin === list.origin || (parsed.protocol === "https:" && isTwilioHost(parsed.hostname));
+  if (!trusted) {
+    throw new ForeignOriginError(
+      `refusing to send credentials to ${parsed.origin}: the next page is on a host that is neither the configured one (${list.origin}) nor Twilio's`,
+    );
+  }
+  if (parsed.pathname !== list.pathname) {
+    throw new ResponseShapeError(
+      `GET ${list.pathname}: the next page belongs to another list (${parsed.pathname}): stopping`,
+    );
+  }
+  return `${list.origin}${parsed.pathname}${parsed.search}`;
+}
+
+/** A page whose last item is held back (`held`) until the page after it has been read. */
+export interface AnchoredPage<T> extends Page<T> {
+  held: T[];
+}
+
+/**
+ * Twilio's next-page token names the last item of the page (`PageToken=PA` + its SID), and what happens
+ * when that item is deleted before the token is used is undocumented: the emulator's worst case ends
+ * the listing there, silently. So a caller that deletes what it lists gets each page's last item only
+ * once the next page has been read. Costs no request; the pipeline waits for one page at each boundary
+ * as it did before.
+ */
+export async function* holdAnchors<T>(pages: AsyncIterable<Page<T>>): AsyncGenerator<AnchoredPage<T>> {
+  let anchor: T[] = [];
+  let meta: PageMeta | null = null;
+  for await (const page of pages) {
+    meta = page.meta;
+    // The previous anchor's token has now been used: it can be released with this page.
+    const items = [...anchor, ...page.items.slice(0, -1)];
+    anchor = page.items.slice(-1);
+    yield { items, held: anchor, meta };
+  }
+  if (meta !== null && anchor.length > 0) yield { items: anchor, held: [], meta };
 }
 
 function checkPage<T>(body: unknown, key: string, url: string): Page<T> {

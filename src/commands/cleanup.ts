@@ -1,18 +1,19 @@
 import { type Command, Option } from "commander";
 import type { ApiClient } from "../api/client.js";
-import { linkedResourceKind } from "../api/resources.js";
 import type { Interaction } from "../api/types.js";
 import type { GlobalFlags } from "../config.js";
 import { ExitCode, exitCodeFor, SilentExit, UsageError } from "../errors.js";
 import { BrokenPipeError, type IOStreams } from "../io.js";
-import { AdaptiveLimiter } from "../purge/adaptive-limiter.js";
-import { linkedSids, type PurgeResult, type PurgeTarget, runPurge } from "../purge/engine.js";
+import { AdaptiveLimiter, DEFAULT_CEILING } from "../purge/adaptive-limiter.js";
+import { type PurgeResult, runPurge } from "../purge/engine.js";
 import { ExportFile } from "../purge/export-file.js";
 import type { PurgeReport } from "../purge/outcomes.js";
+import { addToTotals, emptyTotals, type PurgeTarget, planDeletion } from "../purge/plan.js";
 import { DEFAULT_INTERACTION_COLUMNS, INTERACTION_COLUMNS } from "../render/interaction-columns.js";
 import { plural, renderPurgeSummary } from "../render/purge-summary.js";
 import { jsonText, terminalText } from "../render/terminal-text.js";
 import { createWriter } from "../render/writers.js";
+import type { IncompleteSession } from "../scope.js";
 import { type CliContext, connect } from "./context.js";
 import { integerArg } from "./parsers.js";
 
@@ -32,9 +33,10 @@ export function addCleanupOptions(command: Command): Command {
       ),
     )
     .addOption(
-      new Option("--concurrency <n>", "most requests in flight; lowered automatically on 429s")
-        .argParser(integerArg(1, 256))
-        .default(10),
+      new Option(
+        "--concurrency <n>",
+        `a hard cap on requests in flight (default: adaptive, up to ${DEFAULT_CEILING})`,
+      ).argParser(integerArg(1, 256)),
     )
     .option("--json", "print the report as one JSON object on stdout");
 }
@@ -48,12 +50,18 @@ export interface RawCleanup {
   json?: boolean;
 }
 
+/** The Interactions a run is about, and the Sessions it could not read (filled in while it is read). */
+export interface TargetStream {
+  targets: AsyncIterable<PurgeTarget>;
+  incompleteSessions: readonly IncompleteSession[];
+}
+
 export interface CleanupRun {
   context: CliContext;
   globals: GlobalFlags;
   raw: RawCleanup;
-  /** Finds the Service and returns a fresh stream of targets each time it is called (plan, then run). */
-  targets(client: ApiClient, serviceSid: string | undefined): Promise<() => AsyncIterable<PurgeTarget>>;
+  /** Finds the Service and returns a fresh stream of targets each time it is called (prompt, then run). */
+  targets(client: ApiClient, serviceSid: string | undefined): Promise<() => TargetStream>;
 }
 
 /** Checks, plans, confirms, runs and reports a cleanup. Every usage check happens before a request is sent. */
@@ -71,11 +79,13 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
   const exportFile = raw.export && !dryRun ? await ExportFile.open(raw.export) : null;
   if (exportFile?.repaired) io.err(exportFile.repaired);
   try {
-    const limiter = new AdaptiveLimiter(raw.concurrency);
+    const limiter = new AdaptiveLimiter(raw.concurrency ?? DEFAULT_CEILING);
     const { client, config } = await connect(context, globals, { gate: limiter });
     const targets = await run.targets(client, config.serviceSid);
     const quiet = globals.quiet === true || raw.json === true;
-    if (interactive && !(await confirm(io, targets, raw.includeResources === true))) {
+    // What a person confirms is what runs: the run acts on no Interaction the prompt did not count.
+    const confirmed = interactive ? await confirm(io, client, targets, raw.includeResources === true) : null;
+    if (confirmed === false) {
       io.err("Cancelled: nothing was deleted.");
       throw new SilentExit(ExitCode.usage);
     }
@@ -84,7 +94,11 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
         "Note: only the Interactions are deleted; their linked Messages and Calls stay in the account (see --include-resources).",
       );
     }
-    const { report, listingError } = await execute(io, client, targets, raw, exportFile, quiet);
+    const stream = targets();
+    const unconfirmed = { count: 0 };
+    const toRun = confirmed ? onlyConfirmed(stream.targets, confirmed, unconfirmed) : stream.targets;
+    const { report, listingError } = await execute(io, client, toRun, raw, exportFile, quiet);
+    report.incomplete_sessions = [...stream.incompleteSessions];
     // The report is data for scripts (stdout); the human summary is a message, like gh's (stderr),
     // so that a dry run's plan on stdout stays one line per Interaction.
     // The exit code is decided before writing: a reader that went away (`| jq` killed by the same
@@ -95,6 +109,12 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
       else io.stderr.write(renderPurgeSummary(io, report));
     } catch (error) {
       if (!(error instanceof BrokenPipeError)) throw error;
+    }
+    if (!raw.json) for (const session of report.incomplete_sessions) io.err(incompleteLine(session));
+    if (unconfirmed.count > 0) {
+      io.err(
+        `${unconfirmed.count} ${plural(unconfirmed.count, "Interaction")} listed after the confirmation were left for the next run.`,
+      );
     }
     if (code !== ExitCode.ok) throw new SilentExit(code);
   } catch (error) {
@@ -108,7 +128,7 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
 async function execute(
   io: IOStreams,
   client: ApiClient,
-  targets: () => AsyncIterable<PurgeTarget>,
+  targets: AsyncIterable<PurgeTarget>,
   raw: RawCleanup,
   exportFile: ExportFile | null,
   quiet: boolean,
@@ -146,10 +166,11 @@ async function execute(
   const startedAt = Date.now();
   let lastUpdate = 0;
   try {
-    const result = await runPurge(client, targets(), {
+    const result = await runPurge(client, targets, {
       dryRun,
       includeResources: raw.includeResources === true,
-      concurrency: raw.concurrency,
+      // One request of each Interaction is on the wire at a time: as many workers as the limiter may allow.
+      concurrency: raw.concurrency ?? DEFAULT_CEILING,
       exportFile,
       stop: controller.signal,
       async onDone(target, progress) {
@@ -176,44 +197,57 @@ function progressLine(report: PurgeReport, startedAt: number): string {
   return `Deleting… ${i.deleted} deleted, ${i.deferred} deferred, ${i.skipped} skipped, ${i.failed} failed of ${i.matched} (${rate.toFixed(0)}/s)`;
 }
 
-/** On a terminal: count what would go (a first pass over the list), show it, and ask. */
+/**
+ * On a terminal: plan every Interaction (a first pass over the list), show the totals, and ask. Returns
+ * the SIDs the person agreed to (about 100 bytes each: 10 MB for 100,000), or false for "no".
+ */
 async function confirm(
   io: IOStreams,
-  targets: () => AsyncIterable<PurgeTarget>,
+  client: ApiClient,
+  targets: () => TargetStream,
   includeResources: boolean,
-): Promise<boolean> {
-  let interactions = 0;
-  let resources = 0;
-  let undeletable = 0;
-  let kept = 0;
-  const sessions = new Set<string>();
-  for await (const target of targets()) {
-    if (!target.interaction) continue;
-    interactions++;
-    sessions.add(target.sessionSid);
-    const sids = linkedSids(target.interaction);
-    const deletable = sids.filter((sid) => linkedResourceKind(sid) !== null).length;
-    resources += deletable;
-    undeletable += sids.length - deletable;
-    if (includeResources && deletable < sids.length) kept++;
+): Promise<Set<string> | false> {
+  const totals = emptyTotals();
+  const sids = new Set<string>();
+  for await (const target of targets().targets) {
+    sids.add(target.sid);
+    addToTotals(totals, target, planDeletion(target, client, includeResources));
   }
-  if (interactions === 0) return true;
+  if (totals.interactions === 0) return sids;
+  const { interactions, sessions, linked } = totals;
   const where = `${interactions} ${plural(interactions, "Interaction")} in ${sessions.size} ${plural(sessions.size, "Session")}`;
+  const resources = totals.resources.Messages + totals.resources.Calls;
+  const kept = interactions - totals.deletable;
   const what = includeResources
     ? `${where} and their ${resources} linked Messages/Calls` +
-      (undeletable > 0
-        ? ` (${kept} of them will be kept: ${undeletable} linked resources are of kinds proxy-ix cannot delete)`
-        : "")
-    : `${where} (their ${resources} linked Messages/Calls stay)`;
+      (kept > 0 ? ` (${kept} of them will be kept, each with its reason in the report)` : "")
+    : `${where} (their ${linked.Messages + linked.Calls} linked Messages/Calls stay)`;
   io.stderr.write(`${io.style.bold("?")} Delete ${terminalText(what)}? This cannot be undone. [y/N] `);
   const answer = (await io.readLine()).toLowerCase();
-  return answer === "y" || answer === "yes";
+  return answer === "y" || answer === "yes" ? sids : false;
+}
+
+/** The run's targets, less any the prompt did not count (they appeared since): those wait for the next run. */
+async function* onlyConfirmed(
+  targets: AsyncIterable<PurgeTarget>,
+  confirmed: Set<string>,
+  unconfirmed: { count: number },
+): AsyncGenerator<PurgeTarget> {
+  for await (const target of targets) {
+    if (confirmed.has(target.sid)) yield target;
+    else unconfirmed.count++;
+  }
+}
+
+function incompleteLine(session: IncompleteSession): string {
+  return `Session ${session.session_sid} could not be read (${session.reason}): skipped, the run is incomplete.`;
 }
 
 export function exitCodeOf(report: PurgeReport): number {
   if (report.stopped === "auth") return ExitCode.auth;
   if (report.stopped === "legal_hold" || report.stopped === "error") return ExitCode.failure;
   if (report.interactions.failed > 0 || report.resources.failed > 0) return ExitCode.failure;
+  if (report.incomplete_sessions.length > 0) return ExitCode.failure;
   if (report.stopped === "interrupted") return ExitCode.interrupted;
   return ExitCode.ok;
 }

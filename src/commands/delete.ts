@@ -1,7 +1,9 @@
 import { Command, Option } from "commander";
+import { isGone } from "../api/identity.js";
 import { fetchInteraction } from "../api/interactions.js";
 import { fetchSession } from "../api/sessions.js";
-import { TwilioApiError, UsageError } from "../errors.js";
+import { UsageError } from "../errors.js";
+import type { PurgeTarget } from "../purge/plan.js";
 import { resolveServiceSid } from "../scope.js";
 import { parseSid } from "../sids.js";
 import { addCleanupOptions, type RawCleanup, runCleanup } from "./cleanup.js";
@@ -22,7 +24,7 @@ export function deleteCommand(context: CliContext): Command {
   addCleanupOptions(command);
   return command.action(async (sidArgs: string[], raw: RawCleanup & { session?: string }, cmd: Command) => {
     const sids = [...new Set(sidArgs.map((sid) => parseSid(sid, "interaction", "argument")))];
-    const sessionSid = raw.session;
+    const sessionSid: string | undefined = raw.session;
     if (!sessionSid) throw new UsageError("delete needs the Interactions' Session: --session KC…");
     await runCleanup({
       context,
@@ -32,18 +34,20 @@ export function deleteCommand(context: CliContext): Command {
         const serviceSid = await resolveServiceSid(client, configuredService, [sessionSid]);
         // A mistyped --session must not read as "every Interaction already gone": 404 here, exit 4.
         await fetchSession(client, serviceSid, sessionSid);
-        return async function* () {
+        const session = sessionSid;
+        async function* targets(): AsyncGenerator<PurgeTarget> {
           for (const sid of sids) {
             try {
-              const interaction = await fetchInteraction(client, serviceSid, sessionSid, sid);
-              yield { sid, serviceSid, sessionSid, interaction };
+              const interaction = await fetchInteraction(client, serviceSid, session, sid);
+              yield { sid, serviceSid, sessionSid: session, interaction };
             } catch (error) {
-              // Already gone (e.g. a re-run): reported as such, not as a failure.
-              if (!(error instanceof TwilioApiError && error.status === 404)) throw error;
-              yield { sid, serviceSid, sessionSid, interaction: null };
+              // Already gone (e.g. a re-run) only when Twilio says so (20404): a gateway's 404 page is a failure.
+              if (!isGone(error)) throw error;
+              yield { sid, serviceSid, sessionSid: session, interaction: null };
             }
           }
-        };
+        }
+        return () => ({ targets: targets(), incompleteSessions: [] });
       },
     });
   });

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import type { Interaction } from "../api/types.js";
+import { ExitCode, SilentExit } from "../errors.js";
 import { DEFAULT_INTERACTION_COLUMNS, INTERACTION_COLUMNS } from "../render/interaction-columns.js";
 import { createWriter } from "../render/writers.js";
 import { resolveServiceSid, type Selection, selectInteractions } from "../scope.js";
@@ -65,4 +66,11 @@ async function runList(
     const more = stream.truncation === "more" ? "more match" : "there may be more";
     io.err(`Showing the first ${count} Interactions (--limit ${options.selection.limit}); ${more}.`);
   }
+  // A Session deleted while --all-sessions read the others: said, and the listing is incomplete (exit 1).
+  for (const session of stream.incompleteSessions) {
+    io.err(
+      `Session ${session.session_sid} could not be read (${session.reason}): skipped, the list is incomplete.`,
+    );
+  }
+  if (stream.incompleteSessions.length > 0) throw new SilentExit(ExitCode.failure);
 }

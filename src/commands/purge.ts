@@ -27,11 +27,14 @@ Examples:
       raw,
       async targets(client, configuredService) {
         const serviceSid = await resolveServiceSid(client, configuredService, selection.sessionSids);
-        return async function* () {
-          for await (const { sessionSid, interaction } of selectInteractions(client, serviceSid, selection)
-            .interactions) {
-            yield { sid: interaction.sid, serviceSid, sessionSid, interaction };
+        return () => {
+          const stream = selectInteractions(client, serviceSid, selection);
+          async function* targets() {
+            for await (const { sessionSid, interaction } of stream.interactions) {
+              yield { sid: interaction.sid, serviceSid, sessionSid, interaction };
+            }
           }
+          return { targets: targets(), incompleteSessions: stream.incompleteSessions };
         };
       },
     });

@@ -52,9 +52,9 @@ export function addSelectionOptions(command: Command): Command {
       new Option("--limit <n>", "at most n Interactions").argParser(integerArg(1, Number.MAX_SAFE_INTEGER)),
     )
     .addOption(
-      new Option("--page-size <n>", "Interactions per API page (1-1000)")
+      new Option("--page-size <n>", "Interactions per API page (1-1000; Twilio sends at most 100)")
         .argParser(integerArg(1, 1000))
-        .default(1000),
+        .default(100),
     );
 }
 

@@ -1,9 +1,7 @@
 import type { ApiClient } from "../api/client.js";
-import { deleteInteraction } from "../api/interactions.js";
-import { deleteLinkedResource, linkedResourceUrl } from "../api/resources.js";
+import { isGone } from "../api/identity.js";
 import type { Interaction } from "../api/types.js";
 import { describeError, TwilioApiError } from "../errors.js";
-import { isSid } from "../sids.js";
 import type { ExportFile } from "./export-file.js";
 import {
   addListed,
@@ -12,14 +10,17 @@ import {
   type ResourceOutcome,
   type StopReason,
 } from "./outcomes.js";
+import {
+  addToTotals,
+  emptyTotals,
+  interactionOutcome,
+  type PurgeTarget,
+  planDeletion,
+  type Step,
+  wouldDelete,
+} from "./plan.js";
 
-/** One Interaction to delete. `interaction` is null when `delete` found it already gone. */
-export interface PurgeTarget {
-  sid: string;
-  serviceSid: string;
-  sessionSid: string;
-  interaction: Interaction | null;
-}
+export type { PurgeTarget };
 
 /** The report, and the error that stopped the listing, if one did (not part of the JSON report). */
 export interface PurgeResult {
@@ -41,14 +42,13 @@ export interface PurgeOptions {
 
 /** Twilio error codes that change what the run does (https://www.twilio.com/docs/api/errors). */
 const NOT_FINALIZED = 20009; // message still sending / call in progress: retry in a later run
-const NOT_FOUND = 20404; // the resource does not exist (any more)
 const LEGAL_HOLD = 80615; // account on legal hold: nothing can be deleted, never retry
 
 /**
  * The delete engine shared by `delete` and `purge`: a pool of workers pulling from the (streamed) list,
- * so memory stays flat. For each Interaction, with --include-resources, its linked Messages/Calls are
- * deleted first, and the Interaction only when every one of them is deleted or already gone: once the
- * Interaction is gone, nothing in Proxy points at them any more, and they would be orphaned.
+ * so memory stays flat. What to delete and in which order is the plan's decision (plan.ts: linked
+ * Messages/Calls first, the Interaction last and only once each of them is deleted or already gone,
+ * since nothing in Proxy points at them afterwards); the engine runs its steps and counts the outcomes.
  */
 export async function runPurge(
   client: ApiClient,
@@ -58,6 +58,7 @@ export async function runPurge(
   const started = Date.now();
   const report = emptyReport(options.dryRun, options.includeResources);
   const sessions = new Set<string>();
+  const planned = emptyTotals();
   const iterator = targets[Symbol.asyncIterator]();
   let stopReason: StopReason | null = null;
   let listingError: unknown;
@@ -105,120 +106,86 @@ export async function runPurge(
   }
 
   async function processTarget(target: PurgeTarget): Promise<void> {
-    const { interaction } = target;
-    if (interaction === null) {
+    const plan = planDeletion(target, client, options.includeResources);
+    if (plan.verdict === "already_gone") {
       report.interactions.already_gone++;
       return;
     }
-    // The SID goes into a DELETE URL: a malformed one (e.g. "..") could name the Session instead.
-    if (!isSid(target.sid, ["KI"]) || !isSid(target.sessionSid, ["KC"])) {
+    if (plan.verdict === "invalid") {
       report.interactions.failed++;
-      recordFailure(
-        target.sid,
-        null,
-        new Error(`the server listed a malformed Interaction SID: not deleted`),
-      );
+      recordFailure(target.sid, null, new Error(plan.reason ?? "invalid"));
       return;
     }
-    if (interaction.account_sid && interaction.account_sid !== client.accountSid) {
+    if (plan.reason !== null) {
       report.interactions.skipped++;
       addListed(report, "skipped", {
         interaction_sid: target.sid,
         resource_sid: target.sid,
-        reason: `belongs to another account (${interaction.account_sid}): its Messages and Calls are not in ours`,
+        reason: plan.reason,
       });
       return;
     }
-    const legs = options.includeResources ? linkedSids(interaction) : [];
-    if (options.dryRun) return planDryRun(legs);
-
-    let exported = false;
-    const beforeDelete = async () => {
-      if (!exported && options.exportFile) await options.exportFile.append(interaction);
-      exported = true;
-    };
-    const outcomes: ResourceOutcome[] = [];
-    for (const resourceSid of legs) {
-      outcomes.push(await deleteResource(target.sid, resourceSid, beforeDelete));
+    if (options.dryRun) {
+      // The dry run counts with the same totals as the confirmation prompt.
+      addToTotals(planned, target, plan);
+      if (report.would_delete) report.would_delete = wouldDelete(planned);
+      return;
     }
-    if (outcomes.includes("failed")) report.interactions.failed++;
-    else if (outcomes.includes("skipped")) report.interactions.skipped++;
-    else if (outcomes.includes("deferred")) report.interactions.deferred++;
-    else {
-      await beforeDelete();
-      await deleteTheInteraction(target);
-    }
-  }
-
-  function planDryRun(legs: string[]): void {
-    const plan = report.would_delete;
-    if (!plan) return;
-    const deletable = legs.filter((sid) => linkedResourceUrl(client, sid) !== null).length;
-    plan.resources += deletable;
-    plan.skipped_resources += legs.length - deletable;
-    if (deletable === legs.length) plan.interactions++;
-  }
-
-  async function deleteResource(
-    interactionSid: string,
-    resourceSid: string,
-    beforeDelete: () => Promise<void>,
-  ): Promise<ResourceOutcome> {
-    const url = linkedResourceUrl(client, resourceSid);
-    if (url === null) {
+    for (const leg of plan.kept) {
       report.resources.skipped++;
       addListed(report, "skipped", {
-        interaction_sid: interactionSid,
-        resource_sid: resourceSid,
-        reason: `${resourceSid.slice(0, 2)} resources are not Messages or Calls: proxy-ix cannot delete them`,
+        interaction_sid: target.sid,
+        resource_sid: leg.resourceSid,
+        reason: leg.reason,
       });
-      return "skipped";
     }
-    await beforeDelete();
+    const interaction = target.interaction as Interaction;
+    let exported = false;
+    const outcomes: ResourceOutcome[] = [];
+    for (const step of plan.steps) {
+      const next = step.kind === "interaction" ? interactionOutcome(plan, outcomes) : "delete";
+      if (next !== "delete") {
+        report.interactions[next]++;
+        return;
+      }
+      // The export line is written (and synced) before the first DELETE that concerns this Interaction.
+      if (!exported && options.exportFile) await options.exportFile.append(interaction);
+      exported = true;
+      const outcome = await deleteStep(target.sid, step);
+      // The Interaction's own DELETE counted itself (deleted, already gone, deferred or failed).
+      if (step.kind === "interaction") return;
+      outcomes.push(outcome);
+    }
+    // No Interaction step (a leg was kept): the Interaction is counted by its legs.
+    const kept = interactionOutcome(plan, outcomes);
+    if (kept !== "delete") report.interactions[kept]++;
+  }
+
+  /** One DELETE of the plan, counted under resources or interactions: Twilio's answer decides the outcome. */
+  async function deleteStep(interactionSid: string, step: Step): Promise<ResourceOutcome> {
+    const counts = step.kind === "resource" ? report.resources : report.interactions;
+    const resourceSid = step.kind === "resource" ? step.sid : null;
     try {
-      await deleteLinkedResource(client, url);
-      report.resources.deleted++;
+      await client.delete(step.url);
+      counts.deleted++;
       return "deleted";
     } catch (error) {
       if (isGone(error)) {
-        report.resources.already_gone++;
+        counts.already_gone++;
         return "already_gone";
       }
       if (error instanceof TwilioApiError && error.code === NOT_FINALIZED) {
-        report.resources.deferred++;
+        counts.deferred++;
         addListed(report, "deferred", {
           interaction_sid: interactionSid,
-          resource_sid: resourceSid,
+          resource_sid: resourceSid ?? interactionSid,
           code: NOT_FINALIZED,
         });
         return "deferred";
       }
-      report.resources.failed++;
+      counts.failed++;
       recordFailure(interactionSid, resourceSid, error);
       return "failed";
-    }
-  }
-
-  async function deleteTheInteraction(target: PurgeTarget): Promise<void> {
-    try {
-      await deleteInteraction(client, target.serviceSid, target.sessionSid, target.sid);
-      report.interactions.deleted++;
-    } catch (error) {
-      if (isGone(error)) {
-        report.interactions.already_gone++;
-        return;
-      }
-      if (error instanceof TwilioApiError && error.code === NOT_FINALIZED) {
-        report.interactions.deferred++;
-        addListed(report, "deferred", {
-          interaction_sid: target.sid,
-          resource_sid: target.sid,
-          code: NOT_FINALIZED,
-        });
-        return;
-      }
-      report.interactions.failed++;
-      recordFailure(target.sid, null, error);
     }
   }
 
@@ -245,21 +212,4 @@ export async function runPurge(
   await iterator.return?.();
   report.duration_ms = Date.now() - started;
   return { report, listingError };
-}
-
-/**
- * Gone means Twilio said so: a 404 with Twilio's 20404. A 404 from anything else (a gateway, a wrong
- * host or account in the URL) proves nothing, and taking it for "already gone" would let the
- * Interaction be deleted while its Message still exists.
- */
-function isGone(error: unknown): boolean {
-  return error instanceof TwilioApiError && error.status === 404 && error.code === NOT_FOUND;
-}
-
-/** The linked resource SIDs of an Interaction: inbound and outbound, when present, each once. */
-export function linkedSids(interaction: Interaction): string[] {
-  const sids = [interaction.inbound_resource_sid, interaction.outbound_resource_sid].filter(
-    (sid): sid is string => typeof sid === "string" && sid.length > 0,
-  );
-  return [...new Set(sids)];
 }

@@ -41,6 +41,8 @@ export interface PurgeReport {
   deferred: DeferredEntry[];
   skipped: SkippedEntry[];
   omitted: { failures: number; deferred: number; skipped: number };
+  /** With --all-sessions: Sessions that could not be read (e.g. deleted meanwhile); the run went on. */
+  incomplete_sessions: { session_sid: string; reason: string }[];
   stopped: StopReason | null;
   stopped_message: string | null;
   duration_ms: number;
@@ -60,6 +62,7 @@ export function emptyReport(dryRun: boolean, includeResources: boolean): PurgeRe
     deferred: [],
     skipped: [],
     omitted: { failures: 0, deferred: 0, skipped: 0 },
+    incomplete_sessions: [],
     stopped: null,
     stopped_message: null,
     duration_ms: 0,

@@ -169,6 +169,31 @@ describe("purge --include-resources", () => {
   });
 });
 
+describe("Twilio's paging: each page token names the last item of its page", () => {
+  // The emulator's default for a token whose item was deleted is the worst case: the listing ends
+  // there, silently. `error` answers 400 instead. Either way one run must reach the end.
+  for (const deletedAnchor of [undefined, "error"] as const) {
+    it(`purges a Session of 2,500 (pages of 100) in one run${deletedAnchor ? `, --deleted-anchor ${deletedAnchor}` : ", default emulator"}: only deferred ones left, 0 orphans`, async () => {
+      reseed(emu, { sessions: 1, interactions: 2500, ...(deletedAnchor ? { deletedAnchor } : {}) });
+      const session = (await stateOf(emu)).sessions[0]?.sid as string;
+      const result = await runCli(["purge", "--session", session, "--include-resources", "--yes", "--json"], {
+        env,
+      });
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      const report = JSON.parse(result.stdout) as Report;
+      expect(report.interactions.matched).toBe(2500);
+      expect(report.interactions.failed).toBe(0);
+      expect(report.interactions.deleted + report.interactions.deferred).toBe(2500);
+      const state = await stateOf(emu);
+      expect(state.counts.interactions).toBe(report.interactions.deferred);
+      expect(state.counts.orphans).toBe(0);
+      const left = new Set((await listAll(["--session", session])).map((i) => i.sid));
+      expect(left).toEqual(new Set(report.deferred.map((d) => d.interaction_sid)));
+    });
+  }
+});
+
 describe("safety", () => {
   it("--dry-run lists and counts, deletes nothing and needs no --yes", async () => {
     reseed(emu, { sessions: 2, interactions: 30, notFinalRate: 0 });

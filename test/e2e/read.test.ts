@@ -190,12 +190,13 @@ describe("list", () => {
 });
 
 describe("list at scale", () => {
-  it("lists 2,500 Interactions completely, with page sizes 1000 and 50, one request per page", async () => {
+  it("lists 2,500 Interactions completely, with the default page size, 1000 and 50: one request per page of at most 100", async () => {
     reseed(emu, { sessions: 1, interactions: 2500 });
     const session = await firstSession();
-    for (const pageSize of [1000, 50]) {
+    for (const pageSize of [undefined, 1000, 50]) {
       const before = (await stateOf(emu)).requests.total;
-      const result = await runCli(["list", "--session", session.sid, "--page-size", String(pageSize)], {
+      const flags = pageSize === undefined ? [] : ["--page-size", String(pageSize)];
+      const result = await runCli(["list", "--session", session.sid, ...flags], {
         env: { ...env, PROXY_IX_SERVICE_SID: (await stateOf(emu)).sessions[0]?.service_sid },
       });
       expect(result.code).toBe(0);
@@ -203,7 +204,8 @@ describe("list at scale", () => {
       expect(sids).toHaveLength(2500);
       expect(new Set(sids).size).toBe(2500);
       const requests = (await stateOf(emu)).requests.total - before;
-      expect(requests).toBe(Math.ceil(2500 / pageSize));
+      // Twilio (and the emulator by default) sends at most 100 Proxy records a page, whatever is asked.
+      expect(requests).toBe(Math.ceil(2500 / Math.min(pageSize ?? 100, 100)));
     }
   });
 });

@@ -63,6 +63,8 @@ export interface StubTwilio {
   interactions: Map<string, StubInteraction[]>;
   /** Linked Messages/Calls that exist. */
   resources: Set<string>;
+  /** The origin the model writes into `next_page_url` (default: its own), e.g. `https://proxy.twilio.com`. */
+  nextPageOrigin: string | null;
   script(script: StubScript): void;
   env(extra?: Record<string, string>): Record<string, string>;
   close(): Promise<void>;
@@ -121,6 +123,7 @@ export async function stubTwilio(sessions = 1, perSession = 3): Promise<StubTwil
     requests,
     interactions,
     resources,
+    nextPageOrigin: null,
     script: (script) => scripts.push(script),
     env: (extra = {}) => ({
       TWILIO_ACCOUNT_SID: STUB_ACCOUNT,
@@ -187,7 +190,7 @@ export async function stubTwilio(sessions = 1, perSession = 3): Promise<StubTwil
         const items = list.slice(offset, offset + size);
         const more = offset + size < list.length;
         const next = more
-          ? `${origin}${url.pathname}?PageSize=${size}&Page=${offset / size + 1}&PageToken=PO${offset + size}`
+          ? `${stub.nextPageOrigin ?? origin}${url.pathname}?PageSize=${size}&Page=${offset / size + 1}&PageToken=PO${offset + size}`
           : null;
         return page("interactions", items, url, next);
       }

@@ -1,0 +1,222 @@
+/**
+ * What may be deleted, and in which order: one pure decision per Interaction, used alike by the run,
+ * `--dry-run`, the confirmation prompt and the report. A new kind of linked resource (Media,
+ * Recordings, …) is added here, in `KINDS`, and nowhere else.
+ */
+import type { ApiOrigins } from "../api/client.js";
+import { interactionUrl } from "../api/interactions.js";
+import type { Interaction } from "../api/types.js";
+import { isSid } from "../sids.js";
+import type { ResourceOutcome } from "./outcomes.js";
+
+/** One Interaction to delete. `interaction` is null when `delete` found it already gone (20404). */
+export interface PurgeTarget {
+  sid: string;
+  serviceSid: string;
+  sessionSid: string;
+  interaction: Interaction | null;
+}
+
+/** The v2010 collections proxy-ix deletes, by SID prefix (SM/MM Messages, CA Calls). */
+const KINDS = { SM: "Messages", MM: "Messages", CA: "Calls" } as const;
+export type ResourceCollection = (typeof KINDS)[keyof typeof KINDS];
+
+export type Step =
+  | { kind: "resource"; collection: ResourceCollection; sid: string; url: string }
+  | { kind: "interaction"; sid: string; url: string };
+
+/** A linked resource that is left alone, and why (it keeps its Interaction). */
+export interface KeptLeg {
+  resourceSid: string;
+  reason: string;
+}
+
+/**
+ * - deletable: every step may run; the Interaction goes last, once each resource is deleted or gone.
+ * - skipped: the Interaction is kept (`reason`, or the `kept` legs say why); its deletable legs still go.
+ * - invalid: the server's data is unusable (a malformed SID): a failure, nothing is sent.
+ * - already_gone: `delete` found no such Interaction (Twilio's 20404).
+ */
+export type Verdict = "deletable" | "skipped" | "invalid" | "already_gone";
+
+export interface DeletionPlan {
+  verdict: Verdict;
+  /** In order: the linked resources to delete, then the Interaction (only when deletable). */
+  steps: Step[];
+  /** Linked resources left alone (only with --include-resources). */
+  kept: KeptLeg[];
+  /** Why the whole Interaction is left alone (skipped or invalid), when it is not a leg's fault. */
+  reason: string | null;
+  /** What the Interaction links to, deletable or not: for the prompt, with or without --include-resources. */
+  linked: Record<ResourceCollection | "other", number>;
+}
+
+const DIRECTIONS = ["inbound", "outbound"] as const;
+const RESOURCE_SID = /^[A-Z]{2}[0-9a-fA-F]{32}$/;
+
+/** The v2010 collection a well-formed linked resource SID lives in, or null for kinds we cannot delete. */
+export function resourceCollection(sid: string): ResourceCollection | null {
+  if (!RESOURCE_SID.test(sid)) return null;
+  return KINDS[sid.slice(0, 2) as keyof typeof KINDS] ?? null;
+}
+
+/**
+ * The URL is built from the SID and our Account SID, never taken from the Interaction's
+ * `*_resource_url`, so a tampered or foreign URL can never receive a DELETE.
+ */
+export function resourceUrl(origins: ApiOrigins, collection: ResourceCollection, sid: string): string {
+  return `${origins.apiOrigin}/2010-04-01/Accounts/${origins.accountSid}/${collection}/${sid}.json`;
+}
+
+type Leg = { sid: string; collection: ResourceCollection } | KeptLeg;
+
+/**
+ * One leg of an Interaction. A leg that cannot be understood (a SID that is not a plain well-formed
+ * string, or missing while its URL is set) is kept with the reason: guessing would orphan it.
+ */
+function readLeg(interaction: Interaction, direction: (typeof DIRECTIONS)[number]): Leg | null {
+  const field = `${direction}_resource_sid` as const;
+  const raw: unknown = interaction[field];
+  const url: unknown = interaction[`${direction}_resource_url`];
+  const hasUrl = typeof url === "string" && url.length > 0;
+  if (raw === null || raw === undefined || raw === "") {
+    if (!hasUrl) return null;
+    return kept(
+      raw,
+      `${field} is empty while ${direction}_resource_url is set: the leg cannot be understood`,
+    );
+  }
+  if (typeof raw !== "string") {
+    const type = Array.isArray(raw) ? "an array" : typeof raw === "object" ? "an object" : `a ${typeof raw}`;
+    return kept(raw, `${field} is ${type}, not a SID: the leg cannot be understood`);
+  }
+  if (raw.trim() !== raw)
+    return kept(raw, `${field} has surrounding whitespace: the leg cannot be understood`);
+  if (!RESOURCE_SID.test(raw))
+    return kept(raw, `${field} is not a well-formed SID: the leg cannot be understood`);
+  const collection = resourceCollection(raw);
+  if (collection === null) {
+    return kept(raw, `${raw.slice(0, 2)} resources are not Messages or Calls: proxy-ix cannot delete them`);
+  }
+  return { sid: raw, collection };
+}
+
+function kept(raw: unknown, reason: string): KeptLeg {
+  const shown = typeof raw === "string" ? raw : (JSON.stringify(raw) ?? String(raw));
+  return { resourceSid: shown.length > 64 ? `${shown.slice(0, 61)}...` : shown, reason };
+}
+
+export function planDeletion(
+  target: PurgeTarget,
+  origins: ApiOrigins,
+  includeResources: boolean,
+): DeletionPlan {
+  const linked = { Messages: 0, Calls: 0, other: 0 };
+  const plan = (verdict: Verdict, reason: string | null = null): DeletionPlan => ({
+    verdict,
+    steps: [],
+    kept: [],
+    reason,
+    linked,
+  });
+  const { interaction } = target;
+  if (interaction === null) return plan("already_gone");
+  // The SIDs go into DELETE URLs: a malformed one (e.g. "..") could name the Session instead.
+  if (!isSid(target.sid, ["KI"]) || !isSid(target.sessionSid, ["KC"])) {
+    return plan("invalid", "the server listed a malformed Interaction SID: not deleted");
+  }
+  const legs: Leg[] = [];
+  const seen = new Set<string>();
+  for (const direction of DIRECTIONS) {
+    const leg = readLeg(interaction, direction);
+    if (leg === null) continue;
+    const key = "sid" in leg ? leg.sid : `${direction}:${leg.resourceSid}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    legs.push(leg);
+    linked["sid" in leg ? leg.collection : "other"]++;
+  }
+  if (interaction.account_sid && interaction.account_sid !== origins.accountSid) {
+    return plan(
+      "skipped",
+      `belongs to another account (${interaction.account_sid}): its Messages and Calls are not in ours`,
+    );
+  }
+  const result = plan("deletable");
+  if (includeResources) {
+    for (const leg of legs) {
+      if ("sid" in leg) {
+        result.steps.push({ kind: "resource", ...leg, url: resourceUrl(origins, leg.collection, leg.sid) });
+      } else {
+        result.kept.push(leg);
+      }
+    }
+    if (result.kept.length > 0) result.verdict = "skipped";
+  }
+  if (result.verdict === "deletable") {
+    result.steps.push({
+      kind: "interaction",
+      sid: target.sid,
+      url: interactionUrl(origins, target.serviceSid, target.sessionSid, target.sid),
+    });
+  }
+  return result;
+}
+
+/**
+ * Once the resource steps have run: "delete" when the Interaction may go (every resource deleted or
+ * already gone, and none kept), else what the kept Interaction counts as, worst first.
+ */
+export function interactionOutcome(
+  plan: DeletionPlan,
+  outcomes: readonly ResourceOutcome[],
+): "delete" | "failed" | "skipped" | "deferred" {
+  if (outcomes.includes("failed")) return "failed";
+  if (plan.verdict === "skipped") return "skipped";
+  if (outcomes.includes("deferred")) return "deferred";
+  return "delete";
+}
+
+/** What a set of plans would do: the confirmation prompt and the dry run count with this. */
+export interface PlanTotals {
+  interactions: number;
+  deletable: number;
+  sessions: Set<string>;
+  resources: Record<ResourceCollection, number>;
+  keptResources: number;
+  linked: Record<ResourceCollection | "other", number>;
+}
+
+export function emptyTotals(): PlanTotals {
+  return {
+    interactions: 0,
+    deletable: 0,
+    sessions: new Set(),
+    resources: { Messages: 0, Calls: 0 },
+    keptResources: 0,
+    linked: { Messages: 0, Calls: 0, other: 0 },
+  };
+}
+
+export function addToTotals(totals: PlanTotals, target: PurgeTarget, plan: DeletionPlan): void {
+  if (plan.verdict === "already_gone") return;
+  totals.interactions++;
+  totals.sessions.add(target.sessionSid);
+  if (plan.verdict === "deletable") totals.deletable++;
+  for (const step of plan.steps) if (step.kind === "resource") totals.resources[step.collection]++;
+  totals.keptResources += plan.kept.length;
+  for (const key of ["Messages", "Calls", "other"] as const) totals.linked[key] += plan.linked[key];
+}
+
+/** The dry run's `would_delete` (docs/output.md), from the same totals. */
+export function wouldDelete(totals: PlanTotals): {
+  interactions: number;
+  resources: number;
+  skipped_resources: number;
+} {
+  return {
+    interactions: totals.deletable,
+    resources: totals.resources.Messages + totals.resources.Calls,
+    skipped_resources: totals.keptResources,
+  };
+}
