@@ -12,11 +12,15 @@ export function listCalls(
   client: ApiClient,
   party: { to: string } | { from: string },
   window: Window2010,
+  pageSize = 1000,
 ): AsyncGenerator<ApiCall> {
   const who: [string, string] = "to" in party ? ["To", party.to] : ["From", party.from];
-  const url = listUrl(client.apiOrigin, client.accountSid, "Calls.json", [
-    who,
-    ...dayFilters("StartTime", window),
-  ]);
+  const url = listUrl(
+    client.apiOrigin,
+    client.accountSid,
+    "Calls.json",
+    [who, ...dayFilters("StartTime", window)],
+    pageSize,
+  );
   return paginate2010<ApiCall>(client, url, "calls");
 }

@@ -27,7 +27,8 @@ export function listUrl(
   accountSid: string,
   list: string,
   query: [string, string][],
+  pageSize: number,
 ): string {
-  const params = new URLSearchParams([...query, ["PageSize", "1000"]]);
+  const params = new URLSearchParams([...query, ["PageSize", String(pageSize)]]);
   return `${apiOrigin}/2010-04-01/Accounts/${accountSid}/${list}?${params}`;
 }

@@ -12,11 +12,15 @@ export function listMessages(
   client: ApiClient,
   party: { to: string } | { from: string },
   window: Window2010,
+  pageSize = 1000,
 ): AsyncGenerator<ApiMessage> {
   const who: [string, string] = "to" in party ? ["To", party.to] : ["From", party.from];
-  const url = listUrl(client.apiOrigin, client.accountSid, "Messages.json", [
-    who,
-    ...dayFilters("DateSent", window),
-  ]);
+  const url = listUrl(
+    client.apiOrigin,
+    client.accountSid,
+    "Messages.json",
+    [who, ...dayFilters("DateSent", window)],
+    pageSize,
+  );
   return paginate2010<ApiMessage>(client, url, "messages");
 }

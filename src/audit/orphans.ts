@@ -62,7 +62,7 @@ export function findOrphans(
   client: ApiClient,
   serviceSid: string,
   window: Window2010,
-  now: () => number = Date.now,
+  { pageSize = 1000, now = Date.now }: { pageSize?: number; now?: () => number } = {},
 ): OrphanSearch {
   const progress: OrphanProgress = { sessions: 0, interactions: 0, numbers: 0, listed: 0 };
   let searched: Window2010 | null = null;
@@ -75,7 +75,7 @@ export function findOrphans(
     const until = new Date(Math.min(window.until.getTime(), now() - SETTLE_MS));
     searched = { since: window.since, until };
     if (numbers.length === 0) return;
-    const linked = await collectLinkedSids(client, serviceSid, progress);
+    const linked = await collectLinkedSids(client, serviceSid, progress, pageSize);
     if (until.getTime() <= window.since.getTime()) return;
     const proxyNumbers = new Set(numbers);
     const inWindow = (date: string | null) => {
@@ -86,8 +86,8 @@ export function findOrphans(
       for (const direction of ["to", "from"] as const) {
         const party = direction === "to" ? { to: number } : { from: number };
         const records = [
-          { kind: "message" as const, list: listMessages(client, party, searched), dateOf: sentOf },
-          { kind: "call" as const, list: listCalls(client, party, searched), dateOf: startOf },
+          { kind: "message" as const, list: listMessages(client, party, searched, pageSize), dateOf: sentOf },
+          { kind: "call" as const, list: listCalls(client, party, searched, pageSize), dateOf: startOf },
         ];
         for (const { kind, list, dateOf } of records) {
           for await (const record of list) {
@@ -133,6 +133,7 @@ export async function collectLinkedSids(
   client: ApiClient,
   serviceSid: string,
   progress: OrphanProgress,
+  pageSize: number,
 ): Promise<SidSet> {
   const linked = new SidSet();
   const sessions = listSessions(client, serviceSid);
@@ -141,7 +142,7 @@ export async function collectLinkedSids(
       const next = await sessions.next();
       if (next.done) return;
       try {
-        for await (const page of listInteractionPages(client, serviceSid, next.value.sid, 1000)) {
+        for await (const page of listInteractionPages(client, serviceSid, next.value.sid, pageSize)) {
           for (const interaction of page.items) {
             if (interaction.inbound_resource_sid) linked.add(interaction.inbound_resource_sid);
             if (interaction.outbound_resource_sid) linked.add(interaction.outbound_resource_sid);

@@ -9,7 +9,7 @@ import { createWriter, type OutputFormat } from "../render/writers.js";
 import { resolveServiceSid } from "../scope.js";
 import { type CliContext, connect, globalsOf } from "./context.js";
 import { addOutputOptions, chooseColumns, outputFormat, type RawOutput } from "./output-options.js";
-import { instantArg } from "./parsers.js";
+import { instantArg, integerArg } from "./parsers.js";
 
 /** Twilio keeps Messages and Calls 13 months by default: a little more than that, so none is missed. */
 export const DEFAULT_WINDOW_DAYS = 395;
@@ -23,6 +23,7 @@ const ORPHAN_COLUMNS: Record<string, Column<Orphan>> = Object.fromEntries(
 export interface OrphansOptions {
   since: Date;
   until: Date;
+  pageSize: number;
   format: OutputFormat;
   columns: Column<Orphan>[];
   quiet: boolean;
@@ -43,6 +44,11 @@ export function orphansCommand(context: CliContext): Command {
       new Option("--until <when>", "only traffic before: ISO-8601 date/time or age (default now)").argParser(
         instantArg("--until"),
       ),
+    )
+    .addOption(
+      new Option("--page-size <n>", "records per API page (1-1000)")
+        .argParser(integerArg(1, 1000))
+        .default(1000),
     )
     .addHelpText(
       "after",
@@ -75,7 +81,7 @@ Examples:
   });
 }
 
-type RawOrphans = RawOutput & { since?: Date; until?: Date };
+type RawOrphans = RawOutput & { since?: Date; until?: Date; pageSize: number };
 
 export function parseOrphansOptions(
   raw: RawOrphans,
@@ -91,6 +97,7 @@ export function parseOrphansOptions(
   return {
     since,
     until,
+    pageSize: raw.pageSize,
     format: outputFormat(raw, io),
     columns: chooseColumns(raw, ORPHAN_COLUMNS, ORPHAN_FIELDS),
     quiet,
@@ -104,7 +111,12 @@ export async function runOrphans(
   serviceSid: string | undefined,
 ): Promise<void> {
   const service = await resolveServiceSid(client, serviceSid, []);
-  const search = findOrphans(client, service, { since: options.since, until: options.until });
+  const search = findOrphans(
+    client,
+    service,
+    { since: options.since, until: options.until },
+    { pageSize: options.pageSize },
+  );
   const writer = createWriter(io, {
     format: options.format,
     columns: options.columns,
