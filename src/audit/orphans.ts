@@ -5,7 +5,9 @@ import type { Window2010 } from "../api/list-window-2010.js";
 import { listMessages } from "../api/messages.js";
 import { listPhoneNumbers } from "../api/phone-numbers.js";
 import { listSessions } from "../api/sessions.js";
+import type { ApiCall, ApiMessage } from "../api/types.js";
 import { TwilioApiError } from "../errors.js";
+import { mergeConcurrently } from "./merge.js";
 import { SidSet } from "./sid-set.js";
 
 /**
@@ -38,6 +40,8 @@ export interface OrphanProgress {
 
 /** Sessions read at once; the requests themselves are bounded by the client's gate (adaptive limiter). */
 const SESSIONS_AT_ONCE = 16;
+/** Messages/Calls lists read at once (four per proxy number), under the same gate. */
+const LISTS_AT_ONCE = 16;
 /**
  * Proxy creates an Interaction as it handles the Message or Call, a moment after Twilio records it.
  * Traffic this recent when the Interactions are read is left out, so a Message whose Interaction was
@@ -82,34 +86,43 @@ export function findOrphans(
       const t = date === null ? Number.NaN : Date.parse(date);
       return t >= window.since.getTime() && t < until.getTime() ? t : null;
     };
-    for (const number of numbers) {
-      for (const direction of ["to", "from"] as const) {
-        const party = direction === "to" ? { to: number } : { from: number };
-        const records = [
-          { kind: "message" as const, list: listMessages(client, party, searched, pageSize), dateOf: sentOf },
-          { kind: "call" as const, list: listCalls(client, party, searched, pageSize), dateOf: startOf },
-        ];
-        for (const { kind, list, dateOf } of records) {
-          for await (const record of list) {
-            progress.listed++;
-            // Listed only by this number: a server that ignored the filter must not widen the result.
-            if ((direction === "to" ? record.to : record.from) !== number) continue;
-            // Between two proxy numbers: it is reported once, from the `To` list of the number it went to.
-            if (direction === "from" && record.to !== null && proxyNumbers.has(record.to)) continue;
-            const t = inWindow(dateOf(record));
-            if (t === null || linked.has(record.sid)) continue;
-            yield {
-              sid: record.sid,
-              kind,
-              date: new Date(t).toISOString().replace(/\.\d{3}Z$/, "Z"),
-              status: record.status ?? null,
-              direction: record.direction ?? null,
-              proxy_number: number,
-            };
-          }
+    const window2010 = searched;
+    // One source per proxy number, direction and kind; stateless, so they may run side by side.
+    function* lists(): Generator<() => AsyncIterable<Orphan>> {
+      for (const number of numbers) {
+        for (const direction of ["to", "from"] as const) {
+          const party = direction === "to" ? { to: number } : { from: number };
+          const via = { number, direction };
+          yield () => orphansOf(listMessages(client, party, window2010, pageSize), via, "message", sentOf);
+          yield () => orphansOf(listCalls(client, party, window2010, pageSize), via, "call", startOf);
         }
       }
     }
+    async function* orphansOf<R extends ApiMessage | ApiCall>(
+      list: AsyncIterable<R>,
+      { number, direction }: { number: string; direction: "to" | "from" },
+      kind: Orphan["kind"],
+      dateOf: (record: R) => string | null,
+    ): AsyncGenerator<Orphan> {
+      for await (const record of list) {
+        progress.listed++;
+        // Listed only by this number: a server that ignored the filter must not widen the result.
+        if ((direction === "to" ? record.to : record.from) !== number) continue;
+        // Between two proxy numbers: it is reported once, from the `To` list of the number it went to.
+        if (direction === "from" && record.to !== null && proxyNumbers.has(record.to)) continue;
+        const t = inWindow(dateOf(record));
+        if (t === null || linked.has(record.sid)) continue;
+        yield {
+          sid: record.sid,
+          kind,
+          date: new Date(t).toISOString().replace(/\.\d{3}Z$/, "Z"),
+          status: record.status ?? null,
+          direction: record.direction ?? null,
+          proxy_number: number,
+        };
+      }
+    }
+    yield* mergeConcurrently(lists(), LISTS_AT_ONCE);
   }
   return {
     orphans: generate(),
