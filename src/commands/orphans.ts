@@ -71,6 +71,11 @@ Examples:
   $ proxy-ix orphans --json | jq length`,
     );
   addOutputOptions(command, `columns for table/TSV output (default and choices: ${ORPHAN_FIELDS.join(",")})`);
+  // The records are proxy-ix's own (docs/output.md#orphans), not Twilio's objects passed through.
+  for (const option of command.options) {
+    if (option.long === "--json") option.description = "print a JSON array of the orphans";
+    if (option.long === "--ndjson") option.description = "print one orphan per line, streamed";
+  }
   return command.action(async (raw: RawOrphans, cmd: Command) => {
     const io = await context.io();
     const globals = globalsOf(cmd);

@@ -216,6 +216,15 @@ describe("orphans", () => {
     expect(listed.sort()).toEqual([...new Set([...seeded, ...linked])].sort());
   });
 
+  it("--help says what cannot be told apart and what is never shown", async () => {
+    const result = await runCli(["orphans", "--help"], { env });
+    expect(result.code).toBe(0);
+    const help = result.stdout.replace(/\s+/g, " ");
+    expect(help).toContain("a number shared with another application) cannot be told apart from an orphan");
+    expect(help).toContain("never the other party's number, nor a message body");
+    expect(help).toContain("(default 395d)");
+  });
+
   it.each([
     [["--since", "10d", "--until", "20d"], "--since must be earlier than --until"],
     [["--since", "2026-02-30"], "option '--since <when>' argument '2026-02-30' is invalid"],
