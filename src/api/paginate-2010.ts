@@ -9,9 +9,16 @@ import type { ApiClient } from "./client.js";
  * refuses any other origin (a `//host/…` or absolute URI included), so credentials stay home. A next
  * page on another path, or without the filters asked for, is refused: it would be another list.
  */
+/** Consecutive empty pages that still link onwards before the chain is called broken. */
+const MAX_EMPTY_PAGES = 3;
+
 export async function* paginate2010<T>(client: ApiClient, firstUrl: string, key: string): AsyncGenerator<T> {
   const first = new URL(firstUrl);
   const visited = new Set<string>();
+  // As in paginate.ts: the first SID of each page (a server repeating pages under new URLs), and
+  // empty pages that still link onwards.
+  const firstSids = new Set<string>();
+  let emptyInARow = 0;
   let url: string | null = firstUrl;
   while (url !== null) {
     if (visited.has(url)) {
@@ -32,6 +39,21 @@ export async function* paginate2010<T>(client: ApiClient, firstUrl: string, key:
       if (!item || typeof item !== "object" || typeof (item as { sid?: unknown }).sid !== "string") {
         throw new ResponseShapeError(`GET ${first.pathname}: an item in '${key}' has no sid`);
       }
+    }
+    const firstSid = (items[0] as { sid: string } | undefined)?.sid;
+    if (firstSid !== undefined) {
+      if (firstSids.has(firstSid)) {
+        throw new ResponseShapeError(
+          `GET ${first.pathname}: the server sent a page it had sent before: stopping`,
+        );
+      }
+      firstSids.add(firstSid);
+    }
+    emptyInARow = items.length === 0 ? emptyInARow + 1 : 0;
+    if (emptyInARow >= MAX_EMPTY_PAGES && next !== null) {
+      throw new ResponseShapeError(
+        `GET ${first.pathname}: the server keeps sending empty pages with a next page: stopping`,
+      );
     }
     yield* items as T[];
     url = next === null ? null : nextUrl(client, first, next as string);

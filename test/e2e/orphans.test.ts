@@ -354,4 +354,18 @@ describe("orphans against a misbehaving server", () => {
     expect(lines(result.stderr)).toHaveLength(1);
     expect(stub.requests.slice(before).some((r) => r.path.includes("PageToken"))).toBe(false);
   });
+
+  it("the same page again under a new token: exit 1 after the second page, not a loop", async () => {
+    let pages = 0;
+    scriptLists((url) => {
+      pages++;
+      const search = new URLSearchParams(url.search);
+      search.set("PageToken", `PA${pages}`);
+      return { messages: [message(0xd, "+15550100001", P1)], next_page_uri: `${url.pathname}?${search}` };
+    });
+    const result = await runCli(["orphans", "--json"], { env: stub.env() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/the server sent a page it had sent before: stopping/);
+    expect(pages).toBe(2);
+  });
 });
