@@ -248,11 +248,11 @@ describe("orphans against a misbehaving server", () => {
   const P1 = "+15550000001";
   const P2 = "+15550000002";
   const yesterday = new Date(Date.now() - DAY_MS).toUTCString();
-  const message = (n: number, from: string, to: string) => ({
+  const message = (n: number, from: string, to: string, sent = yesterday) => ({
     sid: sidOf("SM", n),
     from,
     to,
-    date_sent: yesterday,
+    date_sent: sent,
     status: "delivered",
     direction: "outbound-api",
     body: "a body",
@@ -296,7 +296,7 @@ describe("orphans against a misbehaving server", () => {
     });
   }
 
-  it("lists each orphan once, skips linked ones and what the filter should have left out", async () => {
+  it("lists each orphan once, skips linked ones, the last minute and what the filter should have left out", async () => {
     scriptLists((url) =>
       url.searchParams.get("PageToken") === null
         ? {
@@ -308,7 +308,14 @@ describe("orphans against a misbehaving server", () => {
             ],
             next_page_uri: `${url.pathname}${url.search}&PageToken=PA1`,
           }
-        : { messages: [message(0xb, "+15550100001", P1)], next_page_uri: null },
+        : {
+            // SM…e was sent a moment ago: its Interaction may still be on its way, so it is left out.
+            messages: [
+              message(0xe, "+15550100001", P1, new Date(Date.now() - 5_000).toUTCString()),
+              message(0xb, "+15550100001", P1),
+            ],
+            next_page_uri: null,
+          },
     );
     const result = await runCli(["orphans", "--json"], { env: stub.env() });
     expect(result.code).toBe(0);
