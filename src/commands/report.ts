@@ -7,6 +7,7 @@ import { TwilioApiError, UsageError } from "../errors.js";
 import type { IOStreams } from "../io.js";
 import { AdaptiveLimiter } from "../purge/adaptive-limiter.js";
 import { Census, type CensusReport } from "../report/census.js";
+import { selectionParameters, withRunMetadata } from "../run-metadata.js";
 import { matches, resolveServiceSid, type Selection } from "../scope.js";
 import { type CliContext, connect, globalsOf } from "./context.js";
 import { instantArg } from "./parsers.js";
@@ -87,6 +88,7 @@ export async function runReport(
   open: () => Promise<{ client: ApiClient; serviceSid: string | undefined }>,
   quiet: boolean,
 ): Promise<void> {
+  const startedAt = new Date();
   const { client, serviceSid } = await open();
   const service = await resolveServiceSid(client, serviceSid, options.selection.sessionSids);
   const census = new Census(new Date(), options.purgeUntil);
@@ -125,7 +127,19 @@ export async function runReport(
   } finally {
     spinner?.stop();
   }
-  await write(io, options.format, census.result());
+  const run = {
+    command: "report" as const,
+    startedAt,
+    accountSid: client.accountSid,
+    serviceSid: service,
+    parameters: {
+      ...selectionParameters(options.selection),
+      purge_until: options.purgeUntil?.toISOString() ?? null,
+    },
+  };
+  const report = { ...census.result(), requests: client.requestCounts() };
+  if (options.format === "json") return io.out(`${JSON.stringify(withRunMetadata(run, report))}\n`);
+  await write(io, options.format, report);
 }
 
 /** The Sessions in scope, one at a time to whichever worker asks (an async generator serialises `next`). */
@@ -145,7 +159,6 @@ async function* sessionsOf(
 }
 
 async function write(io: IOStreams, format: ReportOptions["format"], report: CensusReport): Promise<void> {
-  if (format === "json") return io.out(`${JSON.stringify(report)}\n`);
   const { terminalText: clean } = await import("../render/terminal-text.js");
   if (format === "tsv") {
     const { renderCensusTsv } = await import("../render/census.js");

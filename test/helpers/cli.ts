@@ -1,7 +1,9 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { lstatSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { exportProblems, REPORT_COMMANDS, reportProblems } from "./schemas.js";
 
 export const BIN = fileURLToPath(new URL("../../bin/proxy-ix.js", import.meta.url));
 const EMPTY_HOME = join(tmpdir(), "proxy-ix-tests-have-no-home");
@@ -41,6 +43,7 @@ export function startCli(args: string[], options: RunOptions = {}): RunningCli {
   const env: Record<string, string> = { PATH: process.env.PATH ?? "", NO_COLOR: "1", HOME: EMPTY_HOME };
   for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[key] = value;
   if (options.tty) env.PROXY_IX_FORCE_TTY = "1";
+  const exports = exportFilesOf(args);
   const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
   let stdout = "";
   const result = new Promise<CliResult>((resolve, reject) => {
@@ -61,7 +64,13 @@ export function startCli(args: string[], options: RunOptions = {}): RunningCli {
         reject(
           new Error(`a secret from the environment appeared in the output of proxy-ix ${args.join(" ")}`),
         );
-      else resolve({ code, signal, stdout, stderr });
+      else {
+        // Every report and every export line the suite makes proxy-ix write must match the published
+        // schemas (docs/report.schema.json, docs/export.schema.json).
+        const broken = schemaProblems(args, stdout, exports);
+        if (broken) reject(new Error(`proxy-ix ${args.join(" ")}: ${broken}`));
+        else resolve({ code, signal, stdout, stderr });
+      }
     });
     child.stdin.end(options.input ?? "");
   });
@@ -77,4 +86,60 @@ export function secretsIn(env: Record<string, string | undefined>): string[] {
 
 export function lines(text: string): string[] {
   return text.split("\n").filter((line) => line.length > 0);
+}
+
+/** The `--export` files of a run, with their size before it: only what the run appends is its own. */
+function exportFilesOf(args: string[]): { path: string; before: number }[] {
+  const paths = args.flatMap((arg, index) =>
+    arg === "--export" ? [args[index + 1] ?? ""] : arg.startsWith("--export=") ? [arg.slice(9)] : [],
+  );
+  return paths
+    .filter((path) => path !== "")
+    .map((path) => {
+      try {
+        const stats = statSync(path);
+        return { path, before: stats.isFile() ? stats.size : -1 };
+      } catch {
+        return { path, before: 0 };
+      }
+    })
+    .filter((file) => file.before >= 0);
+}
+
+function schemaProblems(
+  args: string[],
+  stdout: string,
+  exports: { path: string; before: number }[],
+): string | null {
+  const command = args.find((arg) => REPORT_COMMANDS.has(arg));
+  if (command && args.includes("--json") && stdout.trimStart().startsWith("{")) {
+    let report: unknown;
+    try {
+      report = JSON.parse(stdout);
+    } catch {
+      report = undefined;
+    }
+    if (report !== undefined) {
+      const problem = reportProblems(report);
+      if (problem) return `the --json report does not match docs/report.schema.json: ${problem}`;
+    }
+  }
+  for (const file of exports) {
+    let appended: string;
+    try {
+      const stats = lstatSync(file.path);
+      if (!stats.isFile()) continue;
+      const content = readFileSync(file.path);
+      // What the run appended, from the first whole line (a torn tail it repaired may shift it).
+      let start = Math.min(file.before, content.length);
+      while (start > 0 && content[start - 1] !== 0x0a)
+        start = content.indexOf(0x0a, start) + 1 || content.length;
+      appended = content.subarray(start).toString("utf8");
+    } catch {
+      continue;
+    }
+    const problem = exportProblems(appended);
+    if (problem) return `--export ${file.path} does not match docs/export.schema.json: ${problem}`;
+  }
+  return null;
 }
