@@ -12,6 +12,7 @@ import {
   resourcePath,
   stateOf,
 } from "../helpers/emulator.js";
+import { expectNoPersonalData, personalData } from "../helpers/personal-data.js";
 
 interface Interaction {
   sid: string;
@@ -26,6 +27,10 @@ interface Report {
   dry_run: boolean;
   interactions: Record<"matched" | "deleted" | "already_gone" | "deferred" | "skipped" | "failed", number>;
   resources: Record<"deleted" | "already_gone" | "deferred" | "skipped" | "failed", number>;
+  resources_by_kind: Record<
+    "messages" | "calls" | "media" | "recordings" | "transcriptions",
+    Record<"deleted" | "already_gone" | "deferred" | "skipped" | "failed", number>
+  >;
   failures: {
     interaction_sid: string;
     resource_sid: string | null;
@@ -37,7 +42,11 @@ interface Report {
   skipped: { interaction_sid: string; resource_sid: string; reason: string }[];
   stopped: string | null;
   duration_ms: number;
-  would_delete?: { interactions: number; resources: number };
+  would_delete?: {
+    interactions: number;
+    resources: number;
+    resources_by_kind: Record<"messages" | "calls" | "media" | "recordings" | "transcriptions", number>;
+  };
 }
 
 let emu: Emulator;
@@ -67,6 +76,29 @@ async function exists(path: string): Promise<boolean> {
   const { status } = await apiGet(emu, path);
   if (status !== 200 && status !== 404) throw new Error(`unexpected ${status} for ${path}`);
   return status === 200;
+}
+
+/** What lies under these legs, read by the test itself through the API (v2010 lists, one page of up to 1000). */
+async function childrenOf(legSids: string[]) {
+  const count = { media: 0, recordings: 0, transcriptions: 0 };
+  const items = async (path: string, key: string) => {
+    const { status, body } = await apiGet(emu, `${path}?PageSize=1000`);
+    if (status !== 200) throw new Error(`GET ${path}: ${status}`);
+    return (body as Record<string, { sid: string }[]>)[key] ?? [];
+  };
+  for (const sid of legSids) {
+    const base = resourcePath(emu, sid).replace(/\.json$/, "");
+    if (!sid.startsWith("CA")) {
+      count.media += (await items(`${base}/Media.json`, "media_list")).length;
+      continue;
+    }
+    for (const recording of await items(`${base}/Recordings.json`, "recordings")) {
+      count.recordings++;
+      const path = `/2010-04-01/Accounts/${emu.accountSid}/Recordings/${recording.sid}/Transcriptions.json`;
+      count.transcriptions += (await items(path, "transcriptions")).length;
+    }
+  }
+  return count;
 }
 
 describe("purge --include-resources", () => {
@@ -109,11 +141,18 @@ describe("purge --include-resources", () => {
     for (const other of others) {
       expect(after.sessions.find((s) => s.sid === other.sid)?.interactions).toBe(other.interactions);
     }
-    expect(report.resources.deleted).toBe(
+    // The legs (Messages and Calls) alone: Media, Recordings and Transcriptions count under their own kinds.
+    const { messages, calls } = report.resources_by_kind;
+    expect(messages.deleted + calls.deleted).toBe(
       interactions.filter((i) => !leftSids.has(i.sid)).reduce((n, i) => n + legs(i).length, 0) +
         left.reduce((n, i) => n + legs(i).length, 0) -
-        report.resources.deferred,
+        (messages.deferred + calls.deferred),
     );
+    const kinds = Object.values(report.resources_by_kind);
+    expect(kinds.reduce((n, k) => n + k.deleted, 0)).toBe(report.resources.deleted);
+    // The seed put Media and Recordings on this Session: they were erased too (0 orphans above).
+    expect(report.resources_by_kind.media.deleted).toBeGreaterThan(0);
+    expect(report.resources_by_kind.recordings.deleted).toBeGreaterThan(0);
 
     // A later run, once the resources are final, finishes the job.
     emu.finalizeAll();
@@ -211,7 +250,19 @@ describe("safety", () => {
     expect(report.dry_run).toBe(true);
     expect(report.would_delete?.interactions).toBe(30);
     const interactions = await listAll(["--session", session]);
-    expect(report.would_delete?.resources).toBe(interactions.reduce((n, i) => n + legs(i).length, 0));
+    const legSids = interactions.flatMap(legs);
+    const children = await childrenOf(legSids);
+    expect(report.would_delete?.resources_by_kind).toEqual({
+      messages: legSids.filter((sid) => !sid.startsWith("CA")).length,
+      calls: legSids.filter((sid) => sid.startsWith("CA")).length,
+      media: children.media,
+      recordings: children.recordings,
+      transcriptions: children.transcriptions,
+    });
+    expect(children.media + children.recordings).toBeGreaterThan(0);
+    expect(report.would_delete?.resources).toBe(
+      legSids.length + children.media + children.recordings + children.transcriptions,
+    );
     const state = await stateOf(emu);
     expect(state.requests.by_status["204"] ?? 0).toBe(0);
     expect(state.counts.interactions).toBe(60);
@@ -235,7 +286,7 @@ describe("safety", () => {
       input: "n\n",
     });
     expect(no.stderr).toMatch(
-      /Delete 12 Interactions in 1 Session and their \d+ linked Messages\/Calls\? This cannot be undone\. \[y\/N\]/,
+      /Delete 12 Interactions in 1 Session and their \d+ linked Messages\/Calls with their Media, Recordings and Transcriptions\? This cannot be undone\. \[y\/N\]/,
     );
     expect(no.stderr).toContain("Cancelled: nothing was deleted.");
     expect(no.code).toBe(2);
@@ -266,6 +317,7 @@ describe("safety", () => {
     reseed(emu, { sessions: 1, interactions: 25, notFinalRate: 0 });
     const session = (await stateOf(emu)).sessions[0]?.sid as string;
     const interactions = await listAll(["--session", session]);
+    const secrets = await personalData(emu);
     const file = join(dir, "export.ndjson");
     const first = await runCli(
       ["purge", "--session", session, "--limit", "10", "--include-resources", "--yes", "--export", file],
@@ -280,7 +332,21 @@ describe("safety", () => {
     expect(second.code).toBe(0);
     const exported = lines(await readFile(file, "utf8")).map((line) => JSON.parse(line));
     expect(exported.map((i) => i.sid).sort()).toEqual(interactions.map((i) => i.sid).sort());
-    expect(exported.find((i) => i.sid === interactions[0]?.sid)).toEqual(interactions[0]);
+    // Format v2 (docs/output.md): what was erased, by SID and kind, and nothing of its content.
+    const first0 = interactions[0] as Interaction;
+    const line = exported.find((i) => i.sid === first0.sid);
+    expect(line).toMatchObject({
+      v: 2,
+      kind: "interaction",
+      account_sid: emu.accountSid,
+      session_sid: session,
+      date_created: first0.date_created,
+    });
+    const legKinds = (line.resources as { kind: string; sid: string }[]).filter((r) =>
+      ["message", "call"].includes(r.kind),
+    );
+    expect(legKinds.map((r) => r.sid)).toEqual(legs(first0));
+    await expectNoPersonalData(file, secrets);
   });
 
   it("an existing --export file that others can read is refused before anything is sent", async () => {
