@@ -223,10 +223,14 @@ async function confirm(
   const resources = totals.resources.Messages + totals.resources.Calls;
   const kept = interactions - totals.deletable;
   const what = includeResources
-    ? `${where} and their ${resources} linked Messages/Calls with their Media, Recordings and Transcriptions` +
+    ? `${where} and their ${resources} linked Messages/Calls` +
       (kept > 0 ? ` (${kept} of them will be kept, each with its reason in the report)` : "")
     : `${where} (their ${linked.Messages + linked.Calls} linked Messages/Calls stay)`;
-  io.stderr.write(`${io.style.bold("?")} Delete ${terminalText(what)}? This cannot be undone. [y/N] `);
+  // The Media, Recordings and Transcriptions under them are found only when the run reaches them.
+  const under = includeResources ? " Their Media, Recordings and Transcriptions go first." : "";
+  io.stderr.write(
+    `${io.style.bold("?")} Delete ${terminalText(what)}?${under} This cannot be undone. [y/N] `,
+  );
   const answer = (await io.readLine()).toLowerCase();
   return answer === "y" || answer === "yes" ? sids : false;
 }

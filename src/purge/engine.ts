@@ -106,9 +106,14 @@ export async function runPurge(
     }
   };
   const halted = () => stopReason !== null;
-  /** Called before every request: once the run has stopped, nothing more is sent. */
+  /**
+   * Called before every request: after a legal hold (80615) or refused credentials, nothing more is
+   * sent, since every request would be refused too. After another stop (the export file could not be
+   * written, the listing failed) the Interactions in progress finish, as on Ctrl-C: their export lines
+   * are already on disk.
+   */
   const beforeRequest = () => {
-    if (halted()) throw new RunHalted();
+    if (stopReason === "legal_hold" || stopReason === "auth") throw new RunHalted();
   };
 
   async function worker(): Promise<void> {

@@ -286,7 +286,7 @@ describe("safety", () => {
       input: "n\n",
     });
     expect(no.stderr).toMatch(
-      /Delete 12 Interactions in 1 Session and their \d+ linked Messages\/Calls with their Media, Recordings and Transcriptions\? This cannot be undone\. \[y\/N\]/,
+      /Delete 12 Interactions in 1 Session and their \d+ linked Messages\/Calls\? Their Media, Recordings and Transcriptions go first\. This cannot be undone\. \[y\/N\]/,
     );
     expect(no.stderr).toContain("Cancelled: nothing was deleted.");
     expect(no.code).toBe(2);

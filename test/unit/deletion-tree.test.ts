@@ -228,3 +228,39 @@ describe("the deletion tree", () => {
     expect(Object.keys(line)).not.toContain("data");
   });
 });
+
+describe("room", () => {
+  it("a worker takes an Interaction only while fewer are in progress than the room allows", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const client: ApiClient = {
+      ...ORIGINS,
+      getJson: () => Promise.reject(new Error("no GET expected")),
+      async delete() {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        inFlight--;
+      },
+    };
+    async function* many() {
+      for (let n = 0; n < 30; n++) yield { ...target(), sid: sid("KI", 100 + n) };
+    }
+    let room = 3;
+    const { report } = await runPurge(client, many(), {
+      dryRun: false,
+      includeResources: false,
+      concurrency: 100,
+      exportFile: null,
+      stop: new AbortController().signal,
+      room: () => room,
+      onDone(_target, progress) {
+        // The room may grow mid-run (the limiter learns): the workers waiting take it.
+        if (progress.interactions.matched === 10) room = 6;
+      },
+    });
+    expect(report.interactions.deleted).toBe(30);
+    expect(most).toBeLessThanOrEqual(6);
+    expect(most).toBeGreaterThan(3);
+  });
+});
