@@ -61,9 +61,11 @@ const LEGAL_HOLD = 80615; // account on legal hold: nothing can be deleted, neve
 
 /**
  * The delete engine shared by `delete` and `purge`: a pool of workers pulling from the (streamed) list,
- * so memory stays flat. What to delete and in which order is the plan's decision (plan.ts: linked
- * Messages/Calls first, the Interaction last and only once each of them is deleted or already gone,
- * since nothing in Proxy points at them afterwards); the engine runs its steps and counts the outcomes.
+ * so memory stays flat. What to delete and in which order is the plan's decision (plan.ts: children
+ * before parents — Media, then their Message; Transcriptions, then their Recording, then its Call —
+ * and the Interaction last, each only once everything under it is deleted or already gone, since
+ * nothing points at a child once its parent is gone). Per Interaction the engine first finds what is
+ * under its legs (discover.ts), writes the export line, then runs the tree and counts the outcomes.
  */
 export async function runPurge(
   client: ApiClient,
