@@ -165,6 +165,45 @@ describe("purge --include-resources", () => {
     expect((await stateOf(emu)).counts.orphans).toBe(0);
   });
 
+  it("a Recording still processing (20009) keeps its Call and its Interaction; once final, a re-run erases every kind", async () => {
+    reseed(emu, { sessions: 1, interactions: 300, notFinalRate: 0.2, recordingRate: 1, mediaRate: 0.5 });
+    const session = (await stateOf(emu)).sessions[0]?.sid as string;
+    const args = ["purge", "--session", session, "--include-resources", "--yes", "--json"];
+    const result = await runCli(args, { env });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.resources_by_kind.recordings.deferred).toBeGreaterThan(0);
+    expect(report.resources_by_kind.media.deleted).toBeGreaterThan(0);
+    expect(report.resources_by_kind.transcriptions.deleted).toBeGreaterThan(0);
+    const left = new Map((await listAll(["--session", session])).map((i) => [i.sid, i]));
+    const processing = report.deferred.filter((d) => d.resource_sid.startsWith("RE"));
+    expect(processing.length).toBe(report.resources_by_kind.recordings.deferred);
+    for (const entry of processing) {
+      const interaction = left.get(entry.interaction_sid);
+      if (!interaction) throw new Error(`${entry.interaction_sid} was deleted though its Recording stays`);
+      // The Recording is still reachable under one of the Interaction's Calls, which stays too.
+      const found = [];
+      for (const call of legs(interaction).filter((sid) => sid.startsWith("CA"))) {
+        const path = resourcePath(emu, call).replace(/\.json$/, `/Recordings/${entry.resource_sid}.json`);
+        if ((await apiGet(emu, path)).status === 200) found.push(call);
+      }
+      expect(found).toHaveLength(1);
+      expect(await exists(resourcePath(emu, found[0] as string))).toBe(true);
+    }
+    expect((await stateOf(emu)).counts.orphans).toBe(0);
+
+    emu.finalizeAll();
+    expect((await runCli(args, { env })).code).toBe(0);
+    const after = await stateOf(emu);
+    expect(after.counts).toMatchObject({
+      interactions: 0,
+      media: 0,
+      recordings: 0,
+      transcriptions: 0,
+      orphans: 0,
+    });
+  });
+
   it("--all-sessions with --until and --type removes exactly the matching Interactions", async () => {
     reseed(emu, { sessions: 3, interactions: 60, notFinalRate: 0 });
     const all = await listAll(["--all-sessions"]);
