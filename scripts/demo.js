@@ -3,6 +3,9 @@
 // `npm run demo`: a tour of the real proxy-ix CLI against the bundled emulator, on a free loopback port.
 // No Twilio account needed. Each command is printed before its output, as a user would type it.
 import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEmulator } from "../dist/emulator/index.js";
 
@@ -42,7 +45,15 @@ async function state() {
   );
 }
 
+/** @param {import("../src/emulator/index.js").EmulatorState} s */
+function kinds(s) {
+  const c = s.counts;
+  return `messages ${c.messages}, media ${c.media}, calls ${c.calls}, recordings ${c.recordings}, transcriptions ${c.transcriptions}`;
+}
+
 let failed = false;
+const dir = await mkdtemp(join(tmpdir(), "proxy-ix-demo-"));
+const exportFile = join(dir, "erased.ndjson");
 try {
   process.stdout.write(`proxy-ix demo: emulator at ${emulator.url}, for the length of the demo\n`);
   const { sessions } = await state();
@@ -72,21 +83,43 @@ try {
   say("One Interaction in full");
   failed ||= (await run(["fetch", list[0]?.sid ?? "", "--session", session])) !== 0;
 
-  say("What a purge would delete, Messages and Calls included");
-  failed ||= (await run(["purge", "--session", session, "--include-resources", "--dry-run"])) !== 0;
+  say(
+    "What a purge would delete: Messages and Calls, and the Media, Recordings and Transcriptions under them",
+  );
+  failed ||= (await run(["purge", "--all-sessions", "--include-resources", "--dry-run"])) !== 0;
 
-  say("The purge: linked Messages/Calls first, each Interaction only once they are gone");
-  failed ||= (await run(["purge", "--session", session, "--include-resources", "--yes"])) !== 0;
+  const before = await state();
+  say("In the account before the purge (from the emulator)");
+  process.stdout.write(`${kinds(before)}\n`);
 
-  say("What is left: Interactions whose Message or Call is not finalized yet (deferred to a later run)");
+  say(
+    "The purge: Media before their Message, Transcriptions before their Recording before its Call, each Interaction last; an audit trail with no personal data",
+  );
+  failed ||=
+    (await run(["purge", "--all-sessions", "--include-resources", "--yes", "--export", exportFile])) !== 0;
+
+  say("One line of the audit trail (export format v2: SIDs, kinds, dates; no bodies, no phone numbers)");
+  const trail = (await readFile(exportFile, "utf8")).split("\n").filter(Boolean);
+  const deep = trail.find((line) => line.includes('"kind":"media"') || line.includes('"kind":"recording"'));
+  process.stdout.write(`${deep ?? trail[0] ?? ""}\n(${trail.length} lines in ${exportFile})\n`);
+
+  // Placeholder for `proxy-ix verify <export>` (proves everything listed is gone) and
+  // `purge --delete-sessions` (Sessions and their Participants' numbers): added by #12 items 2 and 3.
+
+  say(
+    "What is left: Interactions whose Message, Call or Recording is not finalized yet (deferred to a later run)",
+  );
   failed ||= (await run(["list", "--session", session])) !== 0;
 
   const after = await state();
-  say("Orphaned Messages/Calls (resources whose Interaction is gone), from the emulator");
-  process.stdout.write(`orphans: ${after.counts.orphans}\n`);
+  say("In the account after the purge, and the orphans of every kind (resources nothing leads to any more)");
+  process.stdout.write(`${kinds(after)}\n`);
+  process.stdout.write(`orphans: ${after.counts.orphans} ${JSON.stringify(after.orphans_by_kind)}\n`);
   failed ||= after.counts.orphans !== 0;
+  failed ||= after.counts.media >= before.counts.media || after.counts.recordings >= before.counts.recordings;
 } finally {
   await emulator.close();
+  await rm(dir, { recursive: true, force: true });
 }
 // The demo's emulator is gone now: the hint is how to start one that stays.
 process.stdout.write(

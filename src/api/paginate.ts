@@ -23,6 +23,7 @@ export async function* paginate<T>(
   client: ApiClient,
   firstUrl: string,
   key: string,
+  envelope: Envelope = "v1",
 ): AsyncGenerator<Page<T>> {
   const visited = new Set<string>();
   // The first SID of every page: a server that sends the same items again under new page tokens is
@@ -39,7 +40,7 @@ export async function* paginate<T>(
     }
     visited.add(url);
     const body: unknown = await client.getJson<unknown>(url);
-    const page: Page<T> = checkPage<T>(body, key, url);
+    const page: Page<T> = checkPage<T>(envelope === "v2010" ? fromV2010(body) : body, key, url);
     emptyInARow = page.items.length === 0 ? emptyInARow + 1 : 0;
     if (emptyInARow >= MAX_EMPTY_PAGES && page.meta.next_page_url !== null) {
       throw new ResponseShapeError(
@@ -115,6 +116,20 @@ export async function* holdAnchors<T>(pages: AsyncIterable<Page<T>>): AsyncGener
     yield { items, held: anchor, meta };
   }
   if (meta !== null && anchor.length > 0) yield { items: anchor, held: [], meta };
+}
+
+/**
+ * Where a list keeps its paging: Proxy (v1) in `meta.next_page_url` (absolute), API v2010 (Messages'
+ * Media, Calls' Recordings, Recordings' Transcriptions) in a top-level `next_page_uri` relative to the host.
+ */
+export type Envelope = "v1" | "v2010";
+
+/** A v2010 page in the v1 shape, so one check and one next-page rule serve both. */
+function fromV2010(body: unknown): unknown {
+  if (!body || typeof body !== "object" || Array.isArray(body)) return body;
+  const record = body as Record<string, unknown>;
+  if (!("next_page_uri" in record)) return body;
+  return { ...record, meta: { next_page_url: record.next_page_uri } };
 }
 
 function checkPage<T>(body: unknown, key: string, url: string): Page<T> {

@@ -22,14 +22,14 @@ export function addCleanupOptions(command: Command): Command {
   return command
     .option(
       "--include-resources",
-      "also delete the linked Messages and Calls (API v2010), before each Interaction",
+      "also delete the linked Messages and Calls (API v2010) and what is under them (Media, Recordings, Transcriptions), children first, before each Interaction",
     )
     .option("--dry-run", "list and count what would be deleted; delete nothing")
     .option("-y, --yes", "do not ask for confirmation (required without a terminal)")
     .addOption(
       new Option(
         "--export <file>",
-        "append each Interaction's JSON to this NDJSON file before deleting it (mode 0600)",
+        "append a line per Interaction (SIDs, kinds, dates; no personal data) to this NDJSON file before deleting it (mode 0600)",
       ),
     )
     .addOption(
@@ -97,7 +97,7 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
     const stream = targets();
     const unconfirmed = { count: 0 };
     const toRun = confirmed ? onlyConfirmed(stream.targets, confirmed, unconfirmed) : stream.targets;
-    const { report, listingError } = await execute(io, client, toRun, raw, exportFile, quiet);
+    const { report, listingError } = await execute(io, client, toRun, raw, exportFile, quiet, limiter);
     report.incomplete_sessions = [...stream.incompleteSessions];
     // The report is data for scripts (stdout); the human summary is a message, like gh's (stderr),
     // so that a dry run's plan on stdout stays one line per Interaction.
@@ -132,6 +132,7 @@ async function execute(
   raw: RawCleanup,
   exportFile: ExportFile | null,
   quiet: boolean,
+  limiter: AdaptiveLimiter,
 ): Promise<PurgeResult> {
   const dryRun = raw.dryRun === true;
   const controller = new AbortController();
@@ -171,6 +172,9 @@ async function execute(
       includeResources: raw.includeResources === true,
       // One request of each Interaction is on the wire at a time: as many workers as the limiter may allow.
       concurrency: raw.concurrency ?? DEFAULT_CEILING,
+      // …but only as many Interactions in progress as the limiter allows requests now: none waits
+      // for a slot, so a stop (80615) is seen before the next request of any of them.
+      room: () => limiter.limit,
       exportFile,
       stop: controller.signal,
       async onDone(target, progress) {
@@ -222,7 +226,11 @@ async function confirm(
     ? `${where} and their ${resources} linked Messages/Calls` +
       (kept > 0 ? ` (${kept} of them will be kept, each with its reason in the report)` : "")
     : `${where} (their ${linked.Messages + linked.Calls} linked Messages/Calls stay)`;
-  io.stderr.write(`${io.style.bold("?")} Delete ${terminalText(what)}? This cannot be undone. [y/N] `);
+  // The Media, Recordings and Transcriptions under them are found only when the run reaches them.
+  const under = includeResources ? " Their Media, Recordings and Transcriptions go first." : "";
+  io.stderr.write(
+    `${io.style.bold("?")} Delete ${terminalText(what)}?${under} This cannot be undone. [y/N] `,
+  );
   const answer = (await io.readLine()).toLowerCase();
   return answer === "y" || answer === "yes" ? sids : false;
 }

@@ -1,8 +1,9 @@
 import type { ApiClient } from "../api/client.js";
 import { isGone } from "../api/identity.js";
-import type { Interaction } from "../api/types.js";
 import { describeError, TwilioApiError } from "../errors.js";
+import { discoverChildren, RunHalted } from "./discover.js";
 import type { ExportFile } from "./export-file.js";
+import { interactionLine } from "./export-line.js";
 import {
   addListed,
   emptyReport,
@@ -11,11 +12,20 @@ import {
   type StopReason,
 } from "./outcomes.js";
 import {
+  addChildrenToTotals,
   addToTotals,
+  childKind,
   emptyTotals,
   interactionOutcome,
+  legNode,
   type PurgeTarget,
+  parentOutcome,
   planDeletion,
+  preOrder,
+  REPORT_KINDS,
+  type ResourceKind,
+  type ResourceNode,
+  type ResourceStep,
   type Step,
   wouldDelete,
 } from "./plan.js";
@@ -36,6 +46,11 @@ export interface PurgeOptions {
   exportFile: ExportFile | null;
   /** Aborted on Ctrl-C: no new Interaction is started; those in flight finish. */
   stop: AbortSignal;
+  /**
+   * How many Interactions may be in progress at once (e.g. the adaptive limiter's current limit): a
+   * worker takes a new one only below it, so none is pulled from the list to wait for a request slot.
+   */
+  room?(): number;
   /** Called after each Interaction, e.g. to update a spinner or print the dry-run plan. */
   onDone?(target: PurgeTarget, report: PurgeReport): void | Promise<void>;
 }
@@ -46,9 +61,11 @@ const LEGAL_HOLD = 80615; // account on legal hold: nothing can be deleted, neve
 
 /**
  * The delete engine shared by `delete` and `purge`: a pool of workers pulling from the (streamed) list,
- * so memory stays flat. What to delete and in which order is the plan's decision (plan.ts: linked
- * Messages/Calls first, the Interaction last and only once each of them is deleted or already gone,
- * since nothing in Proxy points at them afterwards); the engine runs its steps and counts the outcomes.
+ * so memory stays flat. What to delete and in which order is the plan's decision (plan.ts: children
+ * before parents — Media, then their Message; Transcriptions, then their Recording, then its Call —
+ * and the Interaction last, each only once everything under it is deleted or already gone, since
+ * nothing points at a child once its parent is gone). Per Interaction the engine first finds what is
+ * under its legs (discover.ts), writes the export line, then runs the tree and counts the outcomes.
  */
 export async function runPurge(
   client: ApiClient,
@@ -72,37 +89,89 @@ export async function runPurge(
     }
   };
 
+  // Interactions in progress (a worker waiting on the list counts), and the workers waiting for room.
+  const room = options.room ?? (() => Number.POSITIVE_INFINITY);
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  const enter = (): Promise<void> => {
+    if (active < room()) {
+      active++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => waiting.push(resolve));
+  };
+  const leave = () => {
+    active--;
+    while (waiting.length > 0 && active < room()) {
+      active++;
+      waiting.shift()?.();
+    }
+  };
+  const halted = () => stopReason !== null;
+  /**
+   * Called before every request: after a legal hold (80615) or refused credentials, nothing more is
+   * sent, since every request would be refused too. After another stop (the export file could not be
+   * written, the listing failed) the Interactions in progress finish, as on Ctrl-C: their export lines
+   * are already on disk.
+   */
+  const beforeRequest = () => {
+    if (stopReason === "legal_hold" || stopReason === "auth") throw new RunHalted();
+  };
+
   async function worker(): Promise<void> {
-    while (stopReason === null && !options.stop.aborted) {
-      let next: IteratorResult<PurgeTarget>;
+    while (!halted() && !options.stop.aborted) {
+      await enter();
       try {
-        next = await iterator.next();
-      } catch (error) {
-        listingError ??= error;
-        stop("error", `listing failed: ${describeError(error)}`);
-        return;
+        if (!(await takeOne())) return;
+      } finally {
+        leave();
       }
-      if (next.done) {
-        exhausted = true;
-        return;
-      }
-      // A worker may have been waiting on the list while the run was stopped: do not start this one.
-      if (stopReason !== null || options.stop.aborted) return;
-      const target = next.value;
-      sessions.add(target.sessionSid);
-      report.interactions.matched++;
-      try {
-        await processTarget(target);
-      } catch (error) {
+    }
+  }
+
+  /** Takes the next Interaction from the list and works on it; false when there is nothing to take. */
+  async function takeOne(): Promise<boolean> {
+    // A worker may have waited for room while the run was stopped: do not start another.
+    if (halted() || options.stop.aborted) return false;
+    let next: IteratorResult<PurgeTarget>;
+    try {
+      next = await iterator.next();
+    } catch (error) {
+      listingError ??= error;
+      stop("error", `listing failed: ${describeError(error)}`);
+      return false;
+    }
+    if (next.done) {
+      exhausted = true;
+      return false;
+    }
+    // A worker may have been waiting on the list while the run was stopped: do not start this one.
+    if (halted() || options.stop.aborted) return false;
+    const target = next.value;
+    sessions.add(target.sessionSid);
+    report.interactions.matched++;
+    try {
+      await processTarget(target);
+    } catch (error) {
+      if (error instanceof RunHalted) {
+        // Cut short by another Interaction's stop (e.g. 80615): kept, nothing more was sent for it.
+        report.interactions.skipped++;
+        addListed(report, "skipped", {
+          interaction_sid: target.sid,
+          resource_sid: target.sid,
+          reason: "the run stopped before this Interaction was finished: run again",
+        });
+      } else {
         // E.g. the export file could not be written: this Interaction was not touched (its line
         // comes before any DELETE); stop starting new ones, and still report what was done.
         report.interactions.failed++;
         recordFailure(target.sid, null, error);
         stop("error", describeError(error));
       }
-      report.sessions = sessions.size;
-      await options.onDone?.(target, report);
     }
+    report.sessions = sessions.size;
+    await options.onDone?.(target, report);
+    return true;
   }
 
   async function processTarget(target: PurgeTarget): Promise<void> {
@@ -125,9 +194,13 @@ export async function runPurge(
       });
       return;
     }
+    const legs = plan.steps.filter((step): step is ResourceStep => step.kind === "resource").map(legNode);
+    // What is under each leg is found before anything is deleted (the dry run lists it too, read-only).
+    const unreadable = legs.length > 0 ? await discoverChildren(client, legs, beforeRequest) : new Map();
     if (options.dryRun) {
-      // The dry run counts with the same totals as the confirmation prompt.
+      // The dry run counts with the same totals as the confirmation prompt, and the children it found.
       addToTotals(planned, target, plan);
+      addChildrenToTotals(planned, legs);
       if (report.would_delete) report.would_delete = wouldDelete(planned);
       return;
     }
@@ -139,43 +212,97 @@ export async function runPurge(
         reason: leg.reason,
       });
     }
-    const interaction = target.interaction as Interaction;
-    let exported = false;
-    const outcomes: ResourceOutcome[] = [];
-    for (const step of plan.steps) {
-      const next = step.kind === "interaction" ? interactionOutcome(plan, outcomes) : "delete";
-      if (next !== "delete") {
-        report.interactions[next]++;
-        return;
-      }
-      // The export line is written (and synced) before the first DELETE that concerns this Interaction.
-      if (!exported && options.exportFile) await options.exportFile.append(interaction);
-      exported = true;
-      const outcome = await deleteStep(target.sid, step);
-      // The Interaction's own DELETE counted itself (deleted, already gone, deferred or failed).
-      if (step.kind === "interaction") return;
-      outcomes.push(outcome);
+    // The export line is written (and synced) before the first DELETE that concerns this Interaction.
+    if (plan.steps.length > 0 && options.exportFile) {
+      const found = legs.length > 0 ? preOrder(legs) : exportedLegs(target);
+      const resources = found.map((n) => ({
+        kind: n.kind,
+        sid: n.sid,
+        parent_sid: n.parentSid ?? undefined,
+      }));
+      await options.exportFile.append(interactionLine(client, target, resources));
     }
-    // No Interaction step (a leg was kept): the Interaction is counted by its legs.
-    const kept = interactionOutcome(plan, outcomes);
-    if (kept !== "delete") report.interactions[kept]++;
+    const outcomes: ResourceOutcome[] = [];
+    for (const leg of legs) outcomes.push(await runNode(target.sid, leg, unreadable));
+    const last = plan.steps.at(-1);
+    const next = interactionOutcome(plan, outcomes);
+    if (last?.kind === "interaction" && next === "delete") {
+      beforeRequest();
+      // The Interaction's own DELETE counts itself (deleted, already gone, deferred or failed).
+      await deleteStep(target.sid, last);
+      return;
+    }
+    // Kept (a leg was kept, deferred or failed): the Interaction is counted by its legs.
+    if (next !== "delete") report.interactions[next]++;
+  }
+
+  /** The legs of an Interaction, for the export when nothing under them is looked at. */
+  function exportedLegs(target: PurgeTarget): ResourceNode[] {
+    const all = planDeletion(target, client, true).steps;
+    return all.filter((step): step is ResourceStep => step.kind === "resource").map(legNode);
+  }
+
+  /**
+   * One resource and everything under it: the children first, then the resource itself, only once each
+   * child was deleted or found gone. A resource kept for a child counts like that child.
+   */
+  async function runNode(
+    interactionSid: string,
+    node: ResourceNode,
+    unreadable: Map<ResourceNode, unknown>,
+  ): Promise<ResourceOutcome> {
+    if (unreadable.has(node)) {
+      count(node.kind, "failed");
+      recordFailure(interactionSid, node.sid, unreadable.get(node));
+      return "failed";
+    }
+    const underKind = childKind(node.kind);
+    for (const kept of node.kept) {
+      if (underKind) count(underKind, "skipped");
+      addListed(report, "skipped", {
+        interaction_sid: interactionSid,
+        resource_sid: kept.resourceSid,
+        reason: kept.reason,
+      });
+    }
+    const outcomes: ResourceOutcome[] = [];
+    for (const child of node.children) outcomes.push(await runNode(interactionSid, child, unreadable));
+    const fate = parentOutcome(node, outcomes);
+    if (fate !== "delete") {
+      count(node.kind, fate);
+      return fate;
+    }
+    beforeRequest();
+    return deleteStep(interactionSid, { kind: "resource", sid: node.sid, url: node.url }, node.kind);
+  }
+
+  function count(kind: ResourceKind, outcome: ResourceOutcome): void {
+    report.resources[outcome]++;
+    report.resources_by_kind[REPORT_KINDS[kind]][outcome]++;
   }
 
   /** One DELETE of the plan, counted under resources or interactions: Twilio's answer decides the outcome. */
-  async function deleteStep(interactionSid: string, step: Step): Promise<ResourceOutcome> {
-    const counts = step.kind === "resource" ? report.resources : report.interactions;
+  async function deleteStep(
+    interactionSid: string,
+    step: Pick<Step, "sid" | "url"> & { kind: Step["kind"] },
+    kind: ResourceKind | null = null,
+  ): Promise<ResourceOutcome> {
     const resourceSid = step.kind === "resource" ? step.sid : null;
+    const tally = (outcome: ResourceOutcome) => {
+      if (kind === null) report.interactions[outcome]++;
+      else count(kind, outcome);
+    };
     try {
       await client.delete(step.url);
-      counts.deleted++;
+      tally("deleted");
       return "deleted";
     } catch (error) {
       if (isGone(error)) {
-        counts.already_gone++;
+        tally("already_gone");
         return "already_gone";
       }
       if (error instanceof TwilioApiError && error.code === NOT_FINALIZED) {
-        counts.deferred++;
+        tally("deferred");
         addListed(report, "deferred", {
           interaction_sid: interactionSid,
           resource_sid: resourceSid ?? interactionSid,
@@ -183,7 +310,7 @@ export async function runPurge(
         });
         return "deferred";
       }
-      counts.failed++;
+      tally("failed");
       recordFailure(interactionSid, resourceSid, error);
       return "failed";
     }

@@ -6,9 +6,11 @@ import { terminalText } from "../render/terminal-text.js";
 const TAIL_CHUNK = 64 * 1024;
 
 /**
- * The `--export` audit trail: one NDJSON line per Interaction, written before anything of it is deleted.
+ * The `--export` audit trail: one NDJSON line per Interaction (format v2, export-line.ts), written
+ * before anything of it is deleted.
  *
- * It holds personal data, so only the running user's own regular file is used: a new file is created
+ * Its lines (export-line.ts) hold no personal data, but files of older versions do, and the trail says
+ * what an account held: so only the running user's own regular file is used: a new file is created
  * with O_EXCL and mode 0600; an existing one must be a regular file (a FIFO or device is refused at
  * once, never waited on: opened O_NONBLOCK), owned by the running user and unreadable by others, and
  * is never reached through a symbolic link (O_NOFOLLOW on the last path component). It is opened for

@@ -1,4 +1,5 @@
 /** What happened to each Interaction and linked resource of a purge, and the report built from them. */
+import type { ReportKind } from "./plan.js";
 
 export type ResourceOutcome = "deleted" | "already_gone" | "deferred" | "skipped" | "failed";
 export type InteractionOutcome = "deleted" | "already_gone" | "deferred" | "skipped" | "failed";
@@ -33,9 +34,17 @@ export interface PurgeReport {
   dry_run: boolean;
   include_resources: boolean;
   interactions: Counts<"matched" | InteractionOutcome>;
+  /** Every linked resource of every kind (Messages, Calls, Media, Recordings, Transcriptions) together. */
   resources: Counts<ResourceOutcome>;
+  /** The same, per kind (a leg of a kind proxy-ix cannot delete counts only in `resources`). */
+  resources_by_kind: Record<ReportKind, Counts<ResourceOutcome>>;
   /** Dry run: what a real run would delete (resources of kinds we can delete) and skip. */
-  would_delete?: { interactions: number; resources: number; skipped_resources: number };
+  would_delete?: {
+    interactions: number;
+    resources: number;
+    skipped_resources: number;
+    resources_by_kind: Record<ReportKind, number>;
+  };
   sessions: number;
   failures: FailureEntry[];
   deferred: DeferredEntry[];
@@ -55,8 +64,24 @@ export function emptyReport(dryRun: boolean, includeResources: boolean): PurgeRe
     dry_run: dryRun,
     include_resources: includeResources,
     interactions: { matched: 0, deleted: 0, already_gone: 0, deferred: 0, skipped: 0, failed: 0 },
-    resources: { deleted: 0, already_gone: 0, deferred: 0, skipped: 0, failed: 0 },
-    ...(dryRun ? { would_delete: { interactions: 0, resources: 0, skipped_resources: 0 } } : {}),
+    resources: counts(),
+    resources_by_kind: {
+      messages: counts(),
+      calls: counts(),
+      media: counts(),
+      recordings: counts(),
+      transcriptions: counts(),
+    },
+    ...(dryRun
+      ? {
+          would_delete: {
+            interactions: 0,
+            resources: 0,
+            skipped_resources: 0,
+            resources_by_kind: { messages: 0, calls: 0, media: 0, recordings: 0, transcriptions: 0 },
+          },
+        }
+      : {}),
     sessions: 0,
     failures: [],
     deferred: [],
@@ -67,6 +92,10 @@ export function emptyReport(dryRun: boolean, includeResources: boolean): PurgeRe
     stopped_message: null,
     duration_ms: 0,
   };
+}
+
+function counts(): Counts<ResourceOutcome> {
+  return { deleted: 0, already_gone: 0, deferred: 0, skipped: 0, failed: 0 };
 }
 
 export function addListed<K extends "failures" | "deferred" | "skipped">(

@@ -1,7 +1,12 @@
 /**
  * What may be deleted, and in which order: one pure decision per Interaction, used alike by the run,
- * `--dry-run`, the confirmation prompt and the report. A new kind of linked resource (Media,
- * Recordings, …) is added here, in `KINDS`, and nowhere else.
+ * `--dry-run`, the confirmation prompt and the report. A new kind of linked resource is added here, in
+ * `KINDS` (an Interaction's legs) or `CHILDREN` (what a resource has under it), and nowhere else.
+ *
+ * The order, at every level: children before their parent, the Interaction last. Twilio documents no
+ * cascade (deleting a Message is not said to delete its Media, nor a Call its Recordings), so nothing is
+ * left for one: a parent goes only once each of its children was deleted or found gone (20404), since
+ * nothing leads to a child once its parent is gone.
  */
 import type { ApiOrigins } from "../api/client.js";
 import { interactionUrl } from "../api/interactions.js";
@@ -21,9 +26,8 @@ export interface PurgeTarget {
 const KINDS = { SM: "Messages", MM: "Messages", CA: "Calls" } as const;
 export type ResourceCollection = (typeof KINDS)[keyof typeof KINDS];
 
-export type Step =
-  | { kind: "resource"; collection: ResourceCollection; sid: string; url: string }
-  | { kind: "interaction"; sid: string; url: string };
+export type ResourceStep = { kind: "resource"; collection: ResourceCollection; sid: string; url: string };
+export type Step = ResourceStep | { kind: "interaction"; sid: string; url: string };
 
 /** A linked resource that is left alone, and why (it keeps its Interaction). */
 export interface KeptLeg {
@@ -172,7 +176,8 @@ export function interactionOutcome(
   outcomes: readonly ResourceOutcome[],
 ): "delete" | "failed" | "skipped" | "deferred" {
   if (outcomes.includes("failed")) return "failed";
-  if (plan.verdict === "skipped") return "skipped";
+  // A leg kept for something under it (a Media with a malformed SID) keeps the Interaction too.
+  if (plan.verdict === "skipped" || outcomes.includes("skipped")) return "skipped";
   if (outcomes.includes("deferred")) return "deferred";
   return "delete";
 }
@@ -183,6 +188,8 @@ export interface PlanTotals {
   deletable: number;
   sessions: Set<string>;
   resources: Record<ResourceCollection, number>;
+  /** What would be deleted, per kind (children only once found: the dry run lists them, the prompt does not). */
+  byKind: Record<ReportKind, number>;
   keptResources: number;
   linked: Record<ResourceCollection | "other", number>;
 }
@@ -193,6 +200,7 @@ export function emptyTotals(): PlanTotals {
     deletable: 0,
     sessions: new Set(),
     resources: { Messages: 0, Calls: 0 },
+    byKind: { messages: 0, calls: 0, media: 0, recordings: 0, transcriptions: 0 },
     keptResources: 0,
     linked: { Messages: 0, Calls: 0, other: 0 },
   };
@@ -203,7 +211,11 @@ export function addToTotals(totals: PlanTotals, target: PurgeTarget, plan: Delet
   totals.interactions++;
   totals.sessions.add(target.sessionSid);
   if (plan.verdict === "deletable") totals.deletable++;
-  for (const step of plan.steps) if (step.kind === "resource") totals.resources[step.collection]++;
+  for (const step of plan.steps) {
+    if (step.kind !== "resource") continue;
+    totals.resources[step.collection]++;
+    totals.byKind[step.collection === "Calls" ? "calls" : "messages"]++;
+  }
   totals.keptResources += plan.kept.length;
   for (const key of ["Messages", "Calls", "other"] as const) totals.linked[key] += plan.linked[key];
 }
@@ -213,10 +225,159 @@ export function wouldDelete(totals: PlanTotals): {
   interactions: number;
   resources: number;
   skipped_resources: number;
+  resources_by_kind: Record<ReportKind, number>;
 } {
   return {
     interactions: totals.deletable,
-    resources: totals.resources.Messages + totals.resources.Calls,
+    resources: Object.values(totals.byKind).reduce((a, b) => a + b, 0),
     skipped_resources: totals.keptResources,
+    resources_by_kind: { ...totals.byKind },
   };
+}
+
+/** Every kind of resource proxy-ix deletes, and its name in the report (`resources_by_kind`). */
+export const REPORT_KINDS = {
+  message: "messages",
+  call: "calls",
+  media: "media",
+  recording: "recordings",
+  transcription: "transcriptions",
+} as const;
+export type ResourceKind = keyof typeof REPORT_KINDS;
+export type ReportKind = (typeof REPORT_KINDS)[ResourceKind];
+
+/**
+ * What a resource has under it (API v2010, twilio_api_v2010.json): where the children are listed, the
+ * field of a listed child that names its parent, and the SID prefix a child must have.
+ */
+const CHILDREN = {
+  message: {
+    kind: "media",
+    prefix: "ME",
+    under: "Messages",
+    list: "Media",
+    key: "media_list",
+    parentField: "parent_sid",
+  },
+  call: {
+    kind: "recording",
+    prefix: "RE",
+    under: "Calls",
+    list: "Recordings",
+    key: "recordings",
+    parentField: "call_sid",
+  },
+  recording: {
+    kind: "transcription",
+    prefix: "TR",
+    under: "Recordings",
+    list: "Transcriptions",
+    key: "transcriptions",
+    parentField: "recording_sid",
+  },
+} as const satisfies Partial<Record<ResourceKind, ChildSpec>>;
+
+export interface ChildSpec {
+  kind: ResourceKind;
+  prefix: string;
+  under: string;
+  list: string;
+  key: string;
+  parentField: string;
+}
+
+/** One resource of the tree: its children (deleted first), and those of them left alone (`kept`). */
+export interface ResourceNode {
+  kind: ResourceKind;
+  sid: string;
+  parentSid: string | null;
+  url: string;
+  children: ResourceNode[];
+  kept: KeptLeg[];
+}
+
+/** How a node's children are found: null for a kind that has none. */
+export function childrenOf(
+  origins: ApiOrigins,
+  node: ResourceNode,
+): { url: string; key: string; parentField: string } | null {
+  const spec: ChildSpec | undefined = (CHILDREN as Partial<Record<ResourceKind, ChildSpec>>)[node.kind];
+  if (!spec) return null;
+  const url = `${origins.apiOrigin}/2010-04-01/Accounts/${origins.accountSid}/${spec.under}/${node.sid}/${spec.list}.json`;
+  return { url, key: spec.key, parentField: spec.parentField };
+}
+
+/** The kind of a node's children (what a `kept` entry of it is), or null. */
+export function childKind(kind: ResourceKind): ResourceKind | null {
+  return (CHILDREN as Partial<Record<ResourceKind, ChildSpec>>)[kind]?.kind ?? null;
+}
+
+/** A Message whose `num_media` is "0" has no Media: no list is read. Anything else (unknown too) is listed. */
+export function mayHaveMedia(numMedia: string | null): boolean {
+  return numMedia !== "0";
+}
+
+/** A leg of the plan as the root of its tree. */
+export function legNode(step: ResourceStep): ResourceNode {
+  const kind: ResourceKind = step.collection === "Calls" ? "call" : "message";
+  return { kind, sid: step.sid, parentSid: null, url: step.url, children: [], kept: [] };
+}
+
+/**
+ * The children listed under `parent`, as nodes. A SID that is not a well-formed one of the expected
+ * kind is kept (never put into a URL), which keeps the parent too. URLs are built from SIDs, never taken
+ * from the server's `uri`.
+ */
+export function addChildren(
+  origins: ApiOrigins,
+  parent: ResourceNode,
+  listed: readonly { sid: unknown }[],
+): void {
+  const spec: ChildSpec | undefined = (CHILDREN as Partial<Record<ResourceKind, ChildSpec>>)[parent.kind];
+  if (!spec) return;
+  const seen = new Set<string>();
+  for (const { sid } of listed) {
+    if (typeof sid !== "string" || !isSid(sid, [spec.prefix])) {
+      parent.kept.push(
+        kept(sid, `a listed ${spec.kind} SID is not a well-formed ${spec.prefix} SID: not deleted`),
+      );
+      continue;
+    }
+    if (seen.has(sid)) continue;
+    seen.add(sid);
+    const url = `${origins.apiOrigin}/2010-04-01/Accounts/${origins.accountSid}/${spec.under}/${parent.sid}/${spec.list}/${sid}.json`;
+    parent.children.push({ kind: spec.kind, sid, parentSid: parent.sid, url, children: [], kept: [] });
+  }
+}
+
+/** The tree in the order found (each resource before its children): the export's `resources`. */
+export function preOrder(nodes: readonly ResourceNode[]): ResourceNode[] {
+  return nodes.flatMap((node) => [node, ...preOrder(node.children)]);
+}
+
+/** The order of the DELETEs: each resource after all of its children. */
+export function deletionOrder(nodes: readonly ResourceNode[]): ResourceNode[] {
+  return nodes.flatMap((node) => [...deletionOrder(node.children), node]);
+}
+
+/**
+ * A parent's fate once its children were tried: "delete" when each was deleted or already gone and none
+ * was kept, else the worst of theirs (the parent stays, counted like the child that kept it).
+ */
+export function parentOutcome(
+  node: ResourceNode,
+  outcomes: readonly ResourceOutcome[],
+): "delete" | ResourceOutcome {
+  if (outcomes.includes("failed")) return "failed";
+  if (node.kept.length > 0 || outcomes.includes("skipped")) return "skipped";
+  if (outcomes.includes("deferred")) return "deferred";
+  return "delete";
+}
+
+/** The children found under a plan's legs (dry run): counted by kind with the plan's own totals. */
+export function addChildrenToTotals(totals: PlanTotals, legs: readonly ResourceNode[]): void {
+  for (const node of preOrder(legs)) {
+    if (node.parentSid !== null) totals.byKind[REPORT_KINDS[node.kind]]++;
+    totals.keptResources += node.kept.length;
+  }
 }

@@ -4,6 +4,14 @@ import { terminalText } from "./terminal-text.js";
 
 const LISTED_LINES = 20;
 
+const KIND_LABELS = [
+  ["messages", "Messages"],
+  ["media", "Media"],
+  ["calls", "Calls"],
+  ["recordings", "Recordings"],
+  ["transcriptions", "Transcriptions"],
+] as const;
+
 /** The human summary of a purge/delete run. The `--json` report is the PurgeReport itself. */
 export function renderPurgeSummary(io: IOStreams, report: PurgeReport): string {
   const { style } = io;
@@ -16,9 +24,15 @@ export function renderPurgeSummary(io: IOStreams, report: PurgeReport): string {
     lines.push(
       style.bold("Dry run: nothing was deleted."),
       `Would delete ${n(plan.interactions)} of ${n(i.matched)} matching ${plural(i.matched, "Interaction")} in ${n(report.sessions)} ${plural(report.sessions, "Session")}` +
-        (report.include_resources ? `, and ${n(plan.resources)} linked Messages/Calls` : "") +
+        (report.include_resources ? `, and ${n(plan.resources)} linked resources` : "") +
         ".",
     );
+    if (report.include_resources) {
+      const k = plan.resources_by_kind;
+      lines.push(
+        `  ${n(k.messages)} Messages, ${n(k.media)} Media, ${n(k.calls)} Calls, ${n(k.recordings)} Recordings, ${n(k.transcriptions)} Transcriptions`,
+      );
+    }
     if (i.already_gone > 0) {
       lines.push(
         `${n(i.already_gone)} of the given Interactions were not found (already gone): nothing to delete.`,
@@ -39,6 +53,13 @@ export function renderPurgeSummary(io: IOStreams, report: PurgeReport): string {
         `Resources:    ${style.green(`${n(r.deleted)} deleted`)}, ${n(r.already_gone)} already gone, ${n(r.deferred)} deferred, ` +
           `${n(r.skipped)} skipped, ${colourFailed(io, r.failed)}`,
       );
+      for (const [kind, label] of KIND_LABELS) {
+        const c = report.resources_by_kind[kind];
+        lines.push(
+          `  ${label.padEnd(15)} ${n(c.deleted)} deleted, ${n(c.already_gone)} already gone, ${n(c.deferred)} deferred, ` +
+            `${n(c.skipped)} skipped, ${colourFailed(io, c.failed)}`,
+        );
+      }
     }
   }
   lines.push(`Time: ${(report.duration_ms / 1000).toFixed(1)} s`);

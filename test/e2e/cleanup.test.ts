@@ -12,6 +12,7 @@ import {
   resourcePath,
   stateOf,
 } from "../helpers/emulator.js";
+import { expectNoPersonalData, personalData } from "../helpers/personal-data.js";
 
 interface Interaction {
   sid: string;
@@ -26,6 +27,10 @@ interface Report {
   dry_run: boolean;
   interactions: Record<"matched" | "deleted" | "already_gone" | "deferred" | "skipped" | "failed", number>;
   resources: Record<"deleted" | "already_gone" | "deferred" | "skipped" | "failed", number>;
+  resources_by_kind: Record<
+    "messages" | "calls" | "media" | "recordings" | "transcriptions",
+    Record<"deleted" | "already_gone" | "deferred" | "skipped" | "failed", number>
+  >;
   failures: {
     interaction_sid: string;
     resource_sid: string | null;
@@ -37,7 +42,11 @@ interface Report {
   skipped: { interaction_sid: string; resource_sid: string; reason: string }[];
   stopped: string | null;
   duration_ms: number;
-  would_delete?: { interactions: number; resources: number };
+  would_delete?: {
+    interactions: number;
+    resources: number;
+    resources_by_kind: Record<"messages" | "calls" | "media" | "recordings" | "transcriptions", number>;
+  };
 }
 
 let emu: Emulator;
@@ -67,6 +76,29 @@ async function exists(path: string): Promise<boolean> {
   const { status } = await apiGet(emu, path);
   if (status !== 200 && status !== 404) throw new Error(`unexpected ${status} for ${path}`);
   return status === 200;
+}
+
+/** What lies under these legs, read by the test itself through the API (v2010 lists, one page of up to 1000). */
+async function childrenOf(legSids: string[]) {
+  const count = { media: 0, recordings: 0, transcriptions: 0 };
+  const items = async (path: string, key: string) => {
+    const { status, body } = await apiGet(emu, `${path}?PageSize=1000`);
+    if (status !== 200) throw new Error(`GET ${path}: ${status}`);
+    return (body as Record<string, { sid: string }[]>)[key] ?? [];
+  };
+  for (const sid of legSids) {
+    const base = resourcePath(emu, sid).replace(/\.json$/, "");
+    if (!sid.startsWith("CA")) {
+      count.media += (await items(`${base}/Media.json`, "media_list")).length;
+      continue;
+    }
+    for (const recording of await items(`${base}/Recordings.json`, "recordings")) {
+      count.recordings++;
+      const path = `/2010-04-01/Accounts/${emu.accountSid}/Recordings/${recording.sid}/Transcriptions.json`;
+      count.transcriptions += (await items(path, "transcriptions")).length;
+    }
+  }
+  return count;
 }
 
 describe("purge --include-resources", () => {
@@ -109,11 +141,18 @@ describe("purge --include-resources", () => {
     for (const other of others) {
       expect(after.sessions.find((s) => s.sid === other.sid)?.interactions).toBe(other.interactions);
     }
-    expect(report.resources.deleted).toBe(
+    // The legs (Messages and Calls) alone: Media, Recordings and Transcriptions count under their own kinds.
+    const { messages, calls } = report.resources_by_kind;
+    expect(messages.deleted + calls.deleted).toBe(
       interactions.filter((i) => !leftSids.has(i.sid)).reduce((n, i) => n + legs(i).length, 0) +
         left.reduce((n, i) => n + legs(i).length, 0) -
-        report.resources.deferred,
+        (messages.deferred + calls.deferred),
     );
+    const kinds = Object.values(report.resources_by_kind);
+    expect(kinds.reduce((n, k) => n + k.deleted, 0)).toBe(report.resources.deleted);
+    // The seed put Media and Recordings on this Session: they were erased too (0 orphans above).
+    expect(report.resources_by_kind.media.deleted).toBeGreaterThan(0);
+    expect(report.resources_by_kind.recordings.deleted).toBeGreaterThan(0);
 
     // A later run, once the resources are final, finishes the job.
     emu.finalizeAll();
@@ -124,6 +163,45 @@ describe("purge --include-resources", () => {
     expect((JSON.parse(rerun.stdout) as Report).interactions.deleted).toBe(left.length);
     expect(await listAll(["--session", target.sid])).toHaveLength(0);
     expect((await stateOf(emu)).counts.orphans).toBe(0);
+  });
+
+  it("a Recording still processing (20009) keeps its Call and its Interaction; once final, a re-run erases every kind", async () => {
+    reseed(emu, { sessions: 1, interactions: 300, notFinalRate: 0.2, recordingRate: 1, mediaRate: 0.5 });
+    const session = (await stateOf(emu)).sessions[0]?.sid as string;
+    const args = ["purge", "--session", session, "--include-resources", "--yes", "--json"];
+    const result = await runCli(args, { env });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.resources_by_kind.recordings.deferred).toBeGreaterThan(0);
+    expect(report.resources_by_kind.media.deleted).toBeGreaterThan(0);
+    expect(report.resources_by_kind.transcriptions.deleted).toBeGreaterThan(0);
+    const left = new Map((await listAll(["--session", session])).map((i) => [i.sid, i]));
+    const processing = report.deferred.filter((d) => d.resource_sid.startsWith("RE"));
+    expect(processing.length).toBe(report.resources_by_kind.recordings.deferred);
+    for (const entry of processing) {
+      const interaction = left.get(entry.interaction_sid);
+      if (!interaction) throw new Error(`${entry.interaction_sid} was deleted though its Recording stays`);
+      // The Recording is still reachable under one of the Interaction's Calls, which stays too.
+      const found = [];
+      for (const call of legs(interaction).filter((sid) => sid.startsWith("CA"))) {
+        const path = resourcePath(emu, call).replace(/\.json$/, `/Recordings/${entry.resource_sid}.json`);
+        if ((await apiGet(emu, path)).status === 200) found.push(call);
+      }
+      expect(found).toHaveLength(1);
+      expect(await exists(resourcePath(emu, found[0] as string))).toBe(true);
+    }
+    expect((await stateOf(emu)).counts.orphans).toBe(0);
+
+    emu.finalizeAll();
+    expect((await runCli(args, { env })).code).toBe(0);
+    const after = await stateOf(emu);
+    expect(after.counts).toMatchObject({
+      interactions: 0,
+      media: 0,
+      recordings: 0,
+      transcriptions: 0,
+      orphans: 0,
+    });
   });
 
   it("--all-sessions with --until and --type removes exactly the matching Interactions", async () => {
@@ -211,7 +289,19 @@ describe("safety", () => {
     expect(report.dry_run).toBe(true);
     expect(report.would_delete?.interactions).toBe(30);
     const interactions = await listAll(["--session", session]);
-    expect(report.would_delete?.resources).toBe(interactions.reduce((n, i) => n + legs(i).length, 0));
+    const legSids = interactions.flatMap(legs);
+    const children = await childrenOf(legSids);
+    expect(report.would_delete?.resources_by_kind).toEqual({
+      messages: legSids.filter((sid) => !sid.startsWith("CA")).length,
+      calls: legSids.filter((sid) => sid.startsWith("CA")).length,
+      media: children.media,
+      recordings: children.recordings,
+      transcriptions: children.transcriptions,
+    });
+    expect(children.media + children.recordings).toBeGreaterThan(0);
+    expect(report.would_delete?.resources).toBe(
+      legSids.length + children.media + children.recordings + children.transcriptions,
+    );
     const state = await stateOf(emu);
     expect(state.requests.by_status["204"] ?? 0).toBe(0);
     expect(state.counts.interactions).toBe(60);
@@ -235,7 +325,7 @@ describe("safety", () => {
       input: "n\n",
     });
     expect(no.stderr).toMatch(
-      /Delete 12 Interactions in 1 Session and their \d+ linked Messages\/Calls\? This cannot be undone\. \[y\/N\]/,
+      /Delete 12 Interactions in 1 Session and their \d+ linked Messages\/Calls\? Their Media, Recordings and Transcriptions go first\. This cannot be undone\. \[y\/N\]/,
     );
     expect(no.stderr).toContain("Cancelled: nothing was deleted.");
     expect(no.code).toBe(2);
@@ -266,6 +356,7 @@ describe("safety", () => {
     reseed(emu, { sessions: 1, interactions: 25, notFinalRate: 0 });
     const session = (await stateOf(emu)).sessions[0]?.sid as string;
     const interactions = await listAll(["--session", session]);
+    const secrets = await personalData(emu);
     const file = join(dir, "export.ndjson");
     const first = await runCli(
       ["purge", "--session", session, "--limit", "10", "--include-resources", "--yes", "--export", file],
@@ -280,7 +371,21 @@ describe("safety", () => {
     expect(second.code).toBe(0);
     const exported = lines(await readFile(file, "utf8")).map((line) => JSON.parse(line));
     expect(exported.map((i) => i.sid).sort()).toEqual(interactions.map((i) => i.sid).sort());
-    expect(exported.find((i) => i.sid === interactions[0]?.sid)).toEqual(interactions[0]);
+    // Format v2 (docs/output.md): what was erased, by SID and kind, and nothing of its content.
+    const first0 = interactions[0] as Interaction;
+    const line = exported.find((i) => i.sid === first0.sid);
+    expect(line).toMatchObject({
+      v: 2,
+      kind: "interaction",
+      account_sid: emu.accountSid,
+      session_sid: session,
+      date_created: first0.date_created,
+    });
+    const legKinds = (line.resources as { kind: string; sid: string }[]).filter((r) =>
+      ["message", "call"].includes(r.kind),
+    );
+    expect(legKinds.map((r) => r.sid)).toEqual(legs(first0));
+    await expectNoPersonalData(file, secrets);
   });
 
   it("an existing --export file that others can read is refused before anything is sent", async () => {

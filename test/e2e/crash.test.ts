@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lines, runCli, startCli } from "../helpers/cli.js";
 import { type Emulator, emulator, envFor, reseed, stateOf, waitFor } from "../helpers/emulator.js";
+import { expectNoPersonalData, personalData } from "../helpers/personal-data.js";
 
 let emu: Emulator;
 let env: Record<string, string | undefined>;
@@ -22,6 +23,7 @@ describe("SIGKILL mid-purge", () => {
       emu.state().sessions.flatMap((s) => emu.store.listInteractions(s.sid).map((i) => i.sid)),
     );
     expect(all.size).toBe(600);
+    const secrets = await personalData(emu);
     const file = join(await mkdtemp(join(tmpdir(), "proxy-ix-crash-")), "removed.ndjson");
     const args = [
       "purge",
@@ -55,10 +57,19 @@ describe("SIGKILL mid-purge", () => {
     const final = await runCli(args, { env });
     expect(final.code).toBe(0);
     const state = await stateOf(emu);
-    expect(state.counts).toMatchObject({ interactions: 0, messages: 0, calls: 0, orphans: 0 });
+    expect(state.counts).toMatchObject({
+      interactions: 0,
+      messages: 0,
+      calls: 0,
+      media: 0,
+      recordings: 0,
+      transcriptions: 0,
+      orphans: 0,
+    });
     const exported = lines(await readFile(file, "utf8")).map((line) => JSON.parse(line).sid as string);
     expect(new Set(exported)).toEqual(all);
     // Duplicates only for Interactions in flight at a kill: at most --concurrency per kill.
     expect(exported.length - all.size).toBeLessThanOrEqual(kills * 8);
+    await expectNoPersonalData(file, secrets);
   }, 120_000);
 });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lines, runCli, startCli } from "../helpers/cli.js";
 import { type Emulator, emulator, envFor, reseed, stateOf, waitFor } from "../helpers/emulator.js";
+import { expectNoPersonalData, personalData } from "../helpers/personal-data.js";
 
 /** Ctrl-C and SIGTERM during a purge: in-flight work finishes, the report is printed, exit 130. */
 let emu: Emulator;
@@ -23,6 +24,7 @@ describe("Ctrl-C", () => {
     emu.setFaults({ latency: 20 });
     try {
       const session = (await stateOf(emu)).sessions[0]?.sid as string;
+      const secrets = await personalData(emu);
       const file = join(dir, "sigint.ndjson");
       await writeFile(file, "", { mode: 0o600 });
       const run = startCli(
@@ -61,6 +63,7 @@ describe("Ctrl-C", () => {
       expect((await stateOf(emu)).counts.orphans).toBe(0);
       const exported = new Set(lines(await readFile(file, "utf8")).map((line) => JSON.parse(line).sid));
       expect(exported.size).toBe(400);
+      await expectNoPersonalData(file, secrets);
     } finally {
       emu.setFaults({ latency: 0 });
     }

@@ -244,13 +244,22 @@ describe("planDeletion, any leg values (fast-check)", () => {
   });
 });
 
-/** A fake client: records every DELETE and answers from `answers` (by URL), 204 otherwise. */
+/**
+ * A fake client: records every DELETE and answers from `answers` (by URL), 204 otherwise. GETs: a
+ * Message has no Media (num_media "0"), a Call no Recordings; anything else is unexpected.
+ */
 function fakeClient(answers: Record<string, Error> = {}): ApiClient & { deleted: string[] } {
   const deleted: string[] = [];
   return {
     ...ORIGINS,
     deleted,
-    getJson: () => Promise.reject(new Error("no GET expected")),
+    async getJson<T>(url: string): Promise<T> {
+      const message = /\/Messages\/((?:SM|MM)[0-9a-f]{32})\.json$/.exec(url);
+      if (message) return { sid: message[1], account_sid: AC, num_media: "0" } as T;
+      if (/\/Calls\/CA[0-9a-f]{32}\/Recordings\.json$/.test(url))
+        return { recordings: [], next_page_uri: null } as T;
+      throw new Error(`no GET expected: ${url}`);
+    },
     requestCounts: () => ({ total: deleted.length, by_status: {} }),
     async delete(url: string) {
       deleted.push(url);
@@ -323,7 +332,12 @@ describe("the engine runs the plan", () => {
     const client = fakeClient();
     const report = await run(client, [target(), target({ inbound_resource_sid: IM })], true, true);
     expect(client.deleted).toEqual([]);
-    expect(report.would_delete).toEqual({ interactions: 1, resources: 3, skipped_resources: 1 });
+    expect(report.would_delete).toEqual({
+      interactions: 1,
+      resources: 3,
+      skipped_resources: 1,
+      resources_by_kind: { messages: 1, calls: 2, media: 0, recordings: 0, transcriptions: 0 },
+    });
   });
 
   it("the dry run counts exactly what the prompt's totals count", async () => {
