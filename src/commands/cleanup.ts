@@ -62,6 +62,12 @@ export interface CleanupRun {
   raw: RawCleanup;
   /** Finds the Service and returns a fresh stream of targets each time it is called (prompt, then run). */
   targets(client: ApiClient, serviceSid: string | undefined): Promise<() => TargetStream>;
+  /** Runs once the Interactions are done, if the run was not stopped (purge --delete-sessions); returns lines for stderr. */
+  afterInteractions?(
+    client: ApiClient,
+    report: PurgeReport,
+    exportFile: ExportFile | null,
+  ): Promise<string[]>;
 }
 
 /** Checks, plans, confirms, runs and reports a cleanup. Every usage check happens before a request is sent. */
@@ -99,6 +105,8 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
     const toRun = confirmed ? onlyConfirmed(stream.targets, confirmed, unconfirmed) : stream.targets;
     const { report, listingError } = await execute(io, client, toRun, raw, exportFile, quiet);
     report.incomplete_sessions = [...stream.incompleteSessions];
+    const ran = listingError === undefined && report.stopped === null;
+    const afterLines = ran ? ((await run.afterInteractions?.(client, report, exportFile)) ?? []) : [];
     // The report is data for scripts (stdout); the human summary is a message, like gh's (stderr),
     // so that a dry run's plan on stdout stays one line per Interaction.
     // The exit code is decided before writing: a reader that went away (`| jq` killed by the same
@@ -111,6 +119,7 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
       if (!(error instanceof BrokenPipeError)) throw error;
     }
     if (!raw.json) for (const session of report.incomplete_sessions) io.err(incompleteLine(session));
+    if (!raw.json) for (const line of afterLines) io.err(line);
     if (unconfirmed.count > 0) {
       io.err(
         `${unconfirmed.count} ${plural(unconfirmed.count, "Interaction")} listed after the confirmation were left for the next run.`,
@@ -247,6 +256,7 @@ export function exitCodeOf(report: PurgeReport): number {
   if (report.stopped === "auth") return ExitCode.auth;
   if (report.stopped === "legal_hold" || report.stopped === "error") return ExitCode.failure;
   if (report.interactions.failed > 0 || report.resources.failed > 0) return ExitCode.failure;
+  if ((report.session_deletion?.failed ?? 0) > 0) return ExitCode.failure;
   if (report.incomplete_sessions.length > 0) return ExitCode.failure;
   if (report.stopped === "interrupted") return ExitCode.interrupted;
   return ExitCode.ok;
