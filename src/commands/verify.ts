@@ -31,7 +31,7 @@ export function verifyCommand(context: CliContext): Command {
       "after",
       `
 Exit status: 0 everything listed is gone (Twilio answered 404/20404), 1 something remains or could not
-be checked, 2 a file cannot be read or a line is not an export line (nothing is sent then).
+be checked (lines of another account included), 2 a file cannot be read or a line is not an export line (nothing is sent then).
 
 Examples:
   $ proxy-ix verify removed.ndjson
@@ -64,16 +64,18 @@ Examples:
         const { all } = totals;
         const verdict = all_gone
           ? "everything listed is gone"
-          : [
-              all.remaining > 0 ? `${all.remaining} still ${all.remaining === 1 ? "exists" : "exist"}` : "",
-              all.errors > 0 ? `${all.errors} could not be checked` : "",
-            ]
-              .filter(Boolean)
-              .join(", ");
+          : all.remaining === 0 && all.errors === 0
+            ? "everything checked is gone"
+            : [
+                all.remaining > 0 ? `${all.remaining} still ${all.remaining === 1 ? "exists" : "exist"}` : "",
+                all.errors > 0 ? `${all.errors} could not be checked` : "",
+              ]
+                .filter(Boolean)
+                .join(", ");
         io.err(`Checked ${all.checked}: ${all.gone} gone; ${verdict}.`);
         if (other_account.lines > 0) {
           io.err(
-            `${other_account.lines} ${plural(other_account.lines, "line")} of another account (${terminalText(other_account.account_sids.join(", "))}) not checked.`,
+            `${other_account.lines} ${plural(other_account.lines, "line")} of another account (${terminalText(other_account.account_sids.join(", "))}) not checked: run verify with that account's credentials.`,
           );
         }
       }

@@ -89,7 +89,8 @@ export function summaryOf(progress: VerifyProgress, files: readonly string[]) {
   }
   return {
     files: [...files],
-    all_gone: all.remaining === 0 && all.errors === 0,
+    // Lines of another account were not checked: no proof either way (wrong credentials must not pass).
+    all_gone: all.remaining === 0 && all.errors === 0 && progress.otherAccountLines === 0,
     totals: { all, ...progress.totals },
     other_account: { lines: progress.otherAccountLines, account_sids: [...progress.otherAccounts] },
   };

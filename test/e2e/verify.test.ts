@@ -299,7 +299,7 @@ describe("verify", () => {
     }
   });
 
-  it("reports lines of another account without checking them", async () => {
+  it("reports lines of another account without checking them: no proof, exit 1", async () => {
     reseed(emu, { sessions: 2, interactions: 1, notFinalRate: 0 });
     const { v1 } = exportOf();
     const other = `AC${"0".repeat(32)}`;
@@ -307,8 +307,9 @@ describe("verify", () => {
     const file = await write("other.ndjson", [JSON.stringify(line)]);
     const before = (await stateOf(emu)).requests.total;
     const result = await runCli(["verify", file], { env });
-    expect(result.stderr).toContain(`1 line of another account (${other}) not checked.`);
-    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`1 line of another account (${other}) not checked`);
+    expect(result.stderr).toContain("Checked 0: 0 gone; everything checked is gone.");
+    expect(result.code).toBe(1);
     expect((await stateOf(emu)).requests.total).toBe(before);
   });
 
