@@ -190,4 +190,25 @@ describe("purge --delete-sessions", () => {
     }
     for (const name of uniqueNames) expect(sessionText).not.toContain(name);
   });
+
+  it("verify proves the deleted Sessions and their Participants gone from the export", async () => {
+    reseed(emu, { sessions: 4, interactions: 2, notFinalRate: 0 });
+    const sid = sessionsByStatus();
+    const file = fresh();
+    const result = await purge(["--session", sid.closed as string, "--json", "--export", file]);
+    expect(JSON.parse(result.stdout).session_deletion).toMatchObject({ deleted: 1 });
+    const participants = lines(await readFile(file, "utf8"))
+      .map((line) => JSON.parse(line))
+      .filter((line) => line.kind === "session")
+      .flatMap((line) => line.participants);
+    expect(participants.length).toBeGreaterThan(0);
+    const verified = await runCli(["verify", "--json", file], { env });
+    const report = JSON.parse(verified.stdout);
+    expect(report.totals.session).toEqual({ checked: 1, gone: 1, remaining: 0, errors: 0 });
+    expect(report.totals.participant).toMatchObject({
+      checked: participants.length,
+      gone: participants.length,
+    });
+    expect(verified.code).toBe(0);
+  });
 });
