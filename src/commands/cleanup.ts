@@ -68,6 +68,8 @@ export interface CleanupRun {
     report: PurgeReport,
     exportFile: ExportFile | null,
   ): Promise<string[]>;
+  /** Added to the confirmation question, e.g. "then the empty closed/failed Sessions". */
+  confirmNote?: string;
 }
 
 /** Checks, plans, confirms, runs and reports a cleanup. Every usage check happens before a request is sent. */
@@ -90,7 +92,9 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
     const targets = await run.targets(client, config.serviceSid);
     const quiet = globals.quiet === true || raw.json === true;
     // What a person confirms is what runs: the run acts on no Interaction the prompt did not count.
-    const confirmed = interactive ? await confirm(io, client, targets, raw.includeResources === true) : null;
+    const confirmed = interactive
+      ? await confirm(io, client, targets, raw.includeResources === true, run.confirmNote)
+      : null;
     if (confirmed === false) {
       io.err("Cancelled: nothing was deleted.");
       throw new SilentExit(ExitCode.usage);
@@ -215,6 +219,7 @@ async function confirm(
   client: ApiClient,
   targets: () => TargetStream,
   includeResources: boolean,
+  note = "",
 ): Promise<Set<string> | false> {
   const totals = emptyTotals();
   const sids = new Set<string>();
@@ -222,7 +227,7 @@ async function confirm(
     sids.add(target.sid);
     addToTotals(totals, target, planDeletion(target, client, includeResources));
   }
-  if (totals.interactions === 0) return sids;
+  if (totals.interactions === 0 && !note) return sids;
   const { interactions, sessions, linked } = totals;
   const where = `${interactions} ${plural(interactions, "Interaction")} in ${sessions.size} ${plural(sessions.size, "Session")}`;
   const resources = totals.resources.Messages + totals.resources.Calls;
@@ -231,7 +236,7 @@ async function confirm(
     ? `${where} and their ${resources} linked Messages/Calls` +
       (kept > 0 ? ` (${kept} of them will be kept, each with its reason in the report)` : "")
     : `${where} (their ${linked.Messages + linked.Calls} linked Messages/Calls stay)`;
-  io.stderr.write(`${io.style.bold("?")} Delete ${terminalText(what)}? This cannot be undone. [y/N] `);
+  io.stderr.write(`${io.style.bold("?")} Delete ${terminalText(what)}${note}? This cannot be undone. [y/N] `);
   const answer = (await io.readLine()).toLowerCase();
   return answer === "y" || answer === "yes" ? sids : false;
 }

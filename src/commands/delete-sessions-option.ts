@@ -39,3 +39,9 @@ export function deleteSessionsHook(raw: RawPurge, selection: Selection, serviceS
     return describeSessionDeletion(result);
   };
 }
+
+/** What the confirmation adds: which Sessions go after the Interactions. */
+export function sessionsNote(raw: RawPurge): string {
+  const statuses = raw.sessionStatus ?? DEFAULT_DELETABLE_STATUSES;
+  return `, then every Session in scope left empty whose status is ${statuses.join(" or ")} (with its Participants)`;
+}

@@ -2,7 +2,12 @@ import { Command } from "commander";
 import { resolveServiceSid, selectInteractions } from "../scope.js";
 import { addCleanupOptions, runCleanup } from "./cleanup.js";
 import { type CliContext, globalsOf } from "./context.js";
-import { addDeleteSessionsOption, deleteSessionsHook, type RawPurge } from "./delete-sessions-option.js";
+import {
+  addDeleteSessionsOption,
+  deleteSessionsHook,
+  type RawPurge,
+  sessionsNote,
+} from "./delete-sessions-option.js";
 import { addSelectionOptions, parseSelection } from "./selection-options.js";
 
 export function purgeCommand(context: CliContext): Command {
@@ -31,6 +36,7 @@ Examples:
       afterInteractions: raw.deleteSessions
         ? deleteSessionsHook(raw, selection, () => serviceSid)
         : undefined,
+      confirmNote: raw.deleteSessions ? sessionsNote(raw) : undefined,
       context,
       globals: globalsOf(cmd),
       raw,

@@ -211,4 +211,19 @@ describe("purge --delete-sessions", () => {
     });
     expect(verified.code).toBe(0);
   });
+
+  it("the confirmation names the Sessions that would go; 'no' deletes nothing", async () => {
+    reseed(emu, { sessions: 4, interactions: 2, notFinalRate: 0 });
+    const before = await stateOf(emu);
+    const result = await runCli(["purge", "--all-sessions", "--delete-sessions"], {
+      env,
+      tty: true,
+      input: "n\n",
+    });
+    expect(result.stderr).toContain(
+      "then every Session in scope left empty whose status is closed or failed (with its Participants)? This cannot be undone.",
+    );
+    expect(result.code).toBe(2);
+    expect((await stateOf(emu)).counts).toEqual(before.counts);
+  });
 });
