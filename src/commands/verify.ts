@@ -47,13 +47,22 @@ Examples:
       const output = createVerifyOutput(io, raw.json === true);
       const quiet = globalsOf(cmd).quiet === true || raw.json === true;
       const spinner = quiet ? null : await io.spinner(`Checking ${lines} ${plural(lines, "line")}…`);
+      let done = 0;
+      let shown = 0;
       let progress: Awaited<ReturnType<typeof runChecks>>;
       try {
         progress = await runChecks(
           client,
           readExportFiles(files),
           raw.concurrency ?? DEFAULT_CEILING,
-          (check, outcome) => output.add(check, outcome),
+          (check, outcome) => {
+            done++;
+            if (spinner && Date.now() - shown > 100) {
+              shown = Date.now();
+              spinner.text = `Checking… ${done} checked`;
+            }
+            return output.add(check, outcome);
+          },
         );
       } finally {
         spinner?.stop();
