@@ -245,6 +245,14 @@ describe("verify", () => {
     });
     expect(report.errors).toEqual([]);
     expect(report.other_account).toEqual({ lines: 0, account_sids: [] });
+
+    // On a terminal: an aligned table with a header.
+    const table = await runCli(["verify", v2File, v1File], { env, tty: true });
+    expect(table.code).toBe(1);
+    expect(lines(table.stdout).map((line) => line.split(/\s+/).join(" "))).toEqual([
+      "KIND SID PARENT STATE",
+      `recording ${recording.sid} ${recording.parent} remaining`,
+    ]);
   });
 
   it("reports what it could not check as such, never as gone", async () => {
