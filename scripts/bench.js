@@ -7,12 +7,13 @@
 //   npm run bench                 everything (about 5 minutes on 2 cores)
 //   PATH=/path/to/node24/bin:$PATH npm run bench      the same on another node (it runs the CLI on its own node)
 //   npm run bench -- --quick      smaller N, no 100,000 runs, no sequential baseline
-//   npm run bench -- --only=startup    (or --only=memory) one section
+//   npm run bench -- --only=startup    (or --only=throughput, --only=memory) one section
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import module from "node:module";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_FAULTS, startEmulator } from "../dist/emulator/index.js";
+import { cpuPerRequest, throughput } from "./bench-throughput.js";
 
 const quick = process.argv.includes("--quick");
 const bin = fileURLToPath(new URL("../bin/proxy-ix.js", import.meta.url));
@@ -275,27 +276,14 @@ try {
     `proxy-ix bench on ${emulator.url} (node ${process.version}, compile cache ${compileCache ? "on" : "not in this node"})\n`,
   );
   const startupRows = only === undefined || only === "startup" ? await startup() : [];
-  if (only === undefined) {
-    await purgeScenario("purge C=25 --concurrency 64 latency 20ms", quick ? 500 : 2000, {
-      latency: 20,
-      maxConcurrency: 25,
-      concurrency: 64,
-    });
-    if (!quick) {
-      await purgeScenario("same, --concurrency 1 (sequential baseline)", 2000, {
-        latency: 20,
-        maxConcurrency: 25,
-        concurrency: 1,
-      });
-    }
-    await purgeScenario("purge C=1 default settings latency 20ms", quick ? 100 : 500, {
-      latency: 20,
-      maxConcurrency: 1,
-    });
-    await purgeScenario("purge C=5 default settings latency 20ms", quick ? 200 : 500, {
-      latency: 20,
-      maxConcurrency: 5,
-    });
+  /** @type {Record<string, string | number>[]} */
+  let throughputRows = [];
+  /** @type {Record<string, string | number> | null} */
+  let cpu = null;
+  if (only === undefined || only === "throughput") {
+    const bench = { emulator, bin, env: { ...baseEnv }, quick };
+    throughputRows = await throughput(bench);
+    cpu = await cpuPerRequest(bench);
   }
   if (only === undefined || only === "memory") {
     for (const n of quick ? [10_000] : [10_000, 100_000]) await listScenario(n);
@@ -307,21 +295,24 @@ try {
     console.log(`\nStart-up (median of ${quick ? 9 : 20} interleaved runs, node ${process.version})`);
     console.table(startupRows);
   }
+  if (throughputRows.length > 0) {
+    console.log(
+      "\nThroughput at an account's limit C, default settings (efficiency = (non-429 requests × latency ÷ C) ÷ wall)",
+    );
+    console.table(throughputRows);
+  }
+  if (cpu) {
+    console.log("\nCPU per request");
+    console.table([cpu]);
+  }
   if (rows.length > 0) {
-    console.log("\nThroughput and memory (efficiency = (non-429 requests × latency / C) ÷ wall)");
+    console.log("\nMemory");
     console.table(rows);
   }
   const ratios = memoryRatios();
   if (ratios.length > 0) {
     console.log("\nMemory flat in N (peak RSS)");
     console.table(ratios);
-  }
-  const parallel = rows.find((row) => String(row.scenario).startsWith("purge C=25"));
-  const sequential = rows.find((row) => String(row.scenario).startsWith("same, --concurrency 1"));
-  if (parallel && sequential) {
-    console.log(
-      `Speed-up over the sequential baseline: ${(Number(sequential["wall s"]) / Number(parallel["wall s"])).toFixed(1)}×`,
-    );
   }
 } finally {
   await emulator.close();

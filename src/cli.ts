@@ -3,6 +3,7 @@ import { completionCommand } from "./commands/completion.js";
 import { deleteCommand } from "./commands/delete.js";
 import { fetchCommand } from "./commands/fetch.js";
 import { listCommand } from "./commands/list.js";
+import { orphansCommand } from "./commands/orphans.js";
 import { credentialSidArg, integerArg, refuseEmptyValues, sidArg } from "./commands/parsers.js";
 import { purgeCommand } from "./commands/purge.js";
 import { reportCommand } from "./commands/report.js";
@@ -144,6 +145,7 @@ function buildProgram(context: Parameters<typeof listCommand>[0]): Command {
     .addCommand(purgeCommand(context))
     .addCommand(reportCommand(context))
     .addCommand(verifyCommand(context))
+    .addCommand(orphansCommand(context))
     .addCommand(completionCommand(context))
     .addHelpText("after", ROOT_EXAMPLES);
   for (const command of program.commands) command.exitOverride();

@@ -40,11 +40,18 @@ export interface ApiOrigins {
   readonly apiOrigin: string;
 }
 
+export interface RequestCounts {
+  total: number;
+  by_status: Record<string, number>;
+}
+
 export interface ApiClient extends ApiOrigins {
   /** A GET answered 2xx with a JSON object (anything else throws). */
   getJson<T>(url: string): Promise<T>;
   /** A DELETE answered 204 (anything else throws; 404 as a TwilioApiError with Twilio's code). */
   delete(url: string): Promise<void>;
+  /** Every attempt sent so far, retries included, by HTTP status ("network" when none came back). */
+  requestCounts(): RequestCounts;
 }
 
 /** Retry-After is honoured, but never past this: a cron job must not sleep for an hour. */
@@ -92,6 +99,11 @@ export function createApiClient(config: ClientConfig, hooks: ClientHooks = {}): 
       gate.release(status, concurrentRequests(headers));
     }
   };
+  const counts: RequestCounts = { total: 0, by_status: {} };
+  const count = (status: string) => {
+    counts.total++;
+    counts.by_status[status] = (counts.by_status[status] ?? 0) + 1;
+  };
   const authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
 
   const http: Got = got.extend({
@@ -122,6 +134,7 @@ export function createApiClient(config: ClientConfig, hooks: ClientHooks = {}): 
       beforeRetry: [
         (error) => {
           releasePermit(error.options.context, null);
+          if (!error.response) count("network");
           const status = error.response?.statusCode ?? error.code;
           hooks.onRetry?.(status);
           if (!error.response) {
@@ -147,12 +160,15 @@ export function createApiClient(config: ClientConfig, hooks: ClientHooks = {}): 
       ],
       beforeError: [
         (error) => {
+          // The last attempt of a request that never got an answer (each earlier one went through beforeRetry).
+          if (!error.response) count("network");
           releasePermit(error.options.context, error.response?.statusCode ?? null, error.response?.headers);
           return error;
         },
       ],
       afterResponse: [
         (response: Response) => {
+          count(String(response.statusCode));
           releasePermit(response.request.options.context, response.statusCode, response.headers);
           hooks.onRequest?.({
             method: response.request.options.method,
@@ -183,6 +199,7 @@ export function createApiClient(config: ClientConfig, hooks: ClientHooks = {}): 
   }
 
   return {
+    requestCounts: () => ({ total: counts.total, by_status: { ...counts.by_status } }),
     accountSid: credentials.accountSid,
     proxyOrigin: config.proxyOrigin,
     apiOrigin: config.apiOrigin,

@@ -89,3 +89,29 @@ export interface TwilioErrorBody {
   more_info: string;
   status: number;
 }
+
+/** A Proxy Service's number: GET /v1/Services/{KS}/PhoneNumbers (proxy.v1.service.phone_number). */
+export interface PhoneNumber {
+  sid: string;
+  phone_number: string | null;
+}
+
+/** The fields of api.v2010.account.message that `orphans` reads (never `body`). */
+export interface ApiMessage {
+  sid: string;
+  from: string | null;
+  to: string | null;
+  date_sent: string | null;
+  status: string | null;
+  direction: string | null;
+}
+
+/** The fields of api.v2010.account.call that `orphans` reads. */
+export interface ApiCall {
+  sid: string;
+  from: string | null;
+  to: string | null;
+  start_time: string | null;
+  status: string | null;
+  direction: string | null;
+}

@@ -1,7 +1,9 @@
 import { Command } from "commander";
 import type { Interaction } from "../api/types.js";
 import { ExitCode, SilentExit } from "../errors.js";
+import { AdaptiveLimiter } from "../purge/adaptive-limiter.js";
 import { DEFAULT_INTERACTION_COLUMNS, INTERACTION_COLUMNS } from "../render/interaction-columns.js";
+import { readProgressLine } from "../render/progress.js";
 import { createWriter } from "../render/writers.js";
 import { resolveServiceSid, type Selection, selectInteractions } from "../scope.js";
 import { type CliContext, connect, globalsOf } from "./context.js";
@@ -30,7 +32,8 @@ Examples:
     const format = outputFormat(raw, io);
     const columns = chooseColumns(raw, INTERACTION_COLUMNS, DEFAULT_INTERACTION_COLUMNS);
     const globals = globalsOf(cmd);
-    const { client, config } = await connect(context, globals);
+    // Several Sessions are read at once: the same adaptive limit on requests in flight as purge.
+    const { client, config } = await connect(context, globals, { gate: new AdaptiveLimiter() });
     await runList(
       { context, selection, format, columns, quiet: globals.quiet === true },
       client,
@@ -60,8 +63,23 @@ async function runList(
     columns: options.columns,
     emptyMessage: "No Interactions match.",
   });
-  for await (const { interaction } of stream.interactions) await writer.write(interaction);
-  const count = await writer.end();
+  // A table shows only at the end (its columns are sized on every row): until then, a progress line.
+  const spinner = options.format === "table" && !options.quiet ? await io.spinner("Reading…") : null;
+  const startedAt = Date.now();
+  let lastUpdate = 0;
+  let count: number;
+  try {
+    for await (const { interaction } of stream.interactions) {
+      await writer.write(interaction);
+      if (spinner && Date.now() - lastUpdate > 100) {
+        lastUpdate = Date.now();
+        spinner.text = readProgressLine("Reading", stream.progress, startedAt);
+      }
+    }
+  } finally {
+    spinner?.stop();
+  }
+  count = await writer.end();
   if (stream.truncation !== "none" && io.isStderrTTY && !options.quiet) {
     const more = stream.truncation === "more" ? "more match" : "there may be more";
     io.err(`Showing the first ${count} Interactions (--limit ${options.selection.limit}); ${more}.`);

@@ -24,9 +24,9 @@ const PROBE_MIN = 32;
  *   429, so a limit that was raised mid-run is found again in a few round trips.
  * - **Twilio-Concurrent-Requests.** Twilio's 20429 documentation points clients at this response header:
  *   the account's requests in flight, other clients' included. Where a 429 carries it, the account's
- *   limit is known (the header minus one); later answers then show whether the account has room left
- *   (another client finished), and the run grows into it at once instead of probing step by step.
- *   Without the header the limiter works from its own counts alone.
+ *   limit is known (the header minus one); later answers show how much of it other clients use, and the
+ *   run keeps to the rest: it gives way when they take more, and climbs quickly back to its share (never
+ *   past it) when they leave. Without the header the limiter works from its own counts alone.
  *
  * Hand-written: the npm limiters (p-limit, bottleneck) have fixed or rate-based limits, not this.
  */
@@ -45,6 +45,8 @@ export class AdaptiveLimiter implements RequestGate {
   private refusedSinceDrop = 0;
   /** From the Twilio-Concurrent-Requests header, when Twilio sends it. */
   private accountLimit: number | null = null;
+  /** Other clients' requests in flight, as the header showed them lately (see shareShown). */
+  private othersSeen = 0;
   /** Requests on the wire at the last success. */
   private lastGood = 1;
   throttled = 0;
@@ -108,8 +110,15 @@ export class AdaptiveLimiter implements RequestGate {
 
   private onSuccess(onTheWire: number, header: number | undefined): void {
     this.lastGood = onTheWire;
+    const shown = this.shareShown(onTheWire, header);
+    if (shown && shown.others > 0 && shown.share < this.limitValue) {
+      // Other clients of the account use part of it: leave them their part rather than draw 429s.
+      this.setLimit(shown.share);
+      this.successesSinceStep = 0;
+      return;
+    }
     if (this.limitValue >= this.ceiling) return;
-    if (this.limitValue < this.threshold || this.roomShown(onTheWire, header)) {
+    if (this.limitValue < this.threshold || (shown && this.limitValue < shown.share)) {
       // Slow start: one more per success, so the limit doubles every round trip.
       this.setLimit(this.limitValue + 1);
       return;
@@ -124,16 +133,25 @@ export class AdaptiveLimiter implements RequestGate {
   }
 
   /**
-   * Whether Twilio-Concurrent-Requests shows the account has room for more than this run already
-   * allows itself (e.g. another client of the account has finished): then the run may grow at once
-   * instead of probing. Known only once a 429 has told the account's limit.
+   * What Twilio-Concurrent-Requests shows, once a 429 has told the account's limit: how many of the
+   * account's requests in flight are other clients' (an underestimate: some of this run's requests are
+   * still on their way to or from Twilio), and so this run's share of the limit (an overestimate). The
+   * run grows quickly up to its share (e.g. after another client has finished), never past it; above it
+   * only probing finds out whether the limit was raised.
    */
-  private roomShown(onTheWire: number, header: number | undefined): boolean {
-    if (header === undefined || this.accountLimit === null) return false;
-    // The account served `header` at once: it allows at least that many (its limit may have grown).
+  private shareShown(
+    onTheWire: number,
+    header: number | undefined,
+  ): { share: number; others: number } | null {
+    if (header === undefined || this.accountLimit === null) return null;
+    // The account just served `header` requests at once: it allows at least that many.
     this.accountLimit = Math.max(this.accountLimit, header);
-    const unusedPermits = this.limitValue - (onTheWire - 1);
-    return this.accountLimit - header > unusedPermits;
+    // Any one answer underestimates the others (this run's refused requests count on our side only), so
+    // the highest recent figure is used, forgotten at one request per round trip.
+    const others = Math.max(0, header - onTheWire);
+    this.othersSeen = Math.max(others, this.othersSeen - 1 / this.limitValue);
+    const seen = Math.round(this.othersSeen);
+    return { share: Math.max(1, this.accountLimit - seen), others: seen };
   }
 
   private setLimit(value: number): void {

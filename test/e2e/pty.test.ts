@@ -39,6 +39,13 @@ function inPty(
   });
 }
 
+/** What the terminal shows once a spinner has cleared its line: each line from its last return to column 1. */
+function screenLines(out: string): string[] {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escape sequences are the point
+  const csi = /\u001b\[[0-9;?]*[A-Za-z]/g;
+  return out.split(/\r?\n/).map((line) => line.split("\u001b[1G").at(-1)?.replace(csi, "") ?? "");
+}
+
 describe("on a pseudo-terminal", () => {
   it("list prints a coloured table; NO_COLOR turns colour off", async () => {
     reseed(emu, { sessions: 1, interactions: 5 });
@@ -49,7 +56,7 @@ describe("on a pseudo-terminal", () => {
     expect(coloured.out).toMatch(/INBOUND/);
     const plain = await inPty(["list", "--session", session], { ...envFor(emu), NO_COLOR: "1" });
     expect(plain.out).not.toContain("\u001b[1m");
-    expect(plain.out).toMatch(/^SID\s+TYPE/m);
+    expect(screenLines(plain.out).join("\n")).toMatch(/^SID\s+TYPE/m);
   });
 
   it("purge shows the plan, asks, and on 'y' deletes with a spinner and a summary", async () => {
@@ -99,11 +106,7 @@ describe("on a pseudo-terminal", () => {
     const result = await inPty(["report"], { ...envFor(emu), NO_COLOR: "1" }, "", 80);
     expect(result.code).toBe(0);
     // What the terminal shows once the spinner has cleared its line: the report itself.
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escape sequences are the point
-    const csi = /\u001b\[[0-9;?]*[A-Za-z]/g;
-    const shown = result.out
-      .split(/\r?\n/)
-      .map((line) => line.split("\u001b[1G").at(-1)?.replace(csi, "") ?? "");
+    const shown = screenLines(result.out);
     expect(shown.some((line) => /^ {2}30–90d +#+ +[\d,]+$/.test(line))).toBe(true);
     for (const line of shown) expect(line.length).toBeLessThanOrEqual(80);
   });

@@ -251,6 +251,7 @@ function fakeClient(answers: Record<string, Error> = {}): ApiClient & { deleted:
     ...ORIGINS,
     deleted,
     getJson: () => Promise.reject(new Error("no GET expected")),
+    requestCounts: () => ({ total: deleted.length, by_status: {} }),
     async delete(url: string) {
       deleted.push(url);
       const answer = answers[url];
