@@ -8,6 +8,7 @@ import { credentialSidArg, integerArg, refuseEmptyValues, sidArg } from "./comma
 import { purgeCommand } from "./commands/purge.js";
 import { reportCommand } from "./commands/report.js";
 import { sessionsCommand } from "./commands/sessions.js";
+import { verifyCommand } from "./commands/verify.js";
 import type { GlobalFlags } from "./config.js";
 import { describeError, ExitCode, exitCodeFor } from "./errors.js";
 import { BrokenPipeError, createIO, type IOOptions, type IOStreams } from "./io.js";
@@ -143,6 +144,7 @@ function buildProgram(context: Parameters<typeof listCommand>[0]): Command {
     .addCommand(deleteCommand(context))
     .addCommand(purgeCommand(context))
     .addCommand(reportCommand(context))
+    .addCommand(verifyCommand(context))
     .addCommand(orphansCommand(context))
     .addCommand(completionCommand(context))
     .addHelpText("after", ROOT_EXAMPLES);

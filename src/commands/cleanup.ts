@@ -62,6 +62,14 @@ export interface CleanupRun {
   raw: RawCleanup;
   /** Finds the Service and returns a fresh stream of targets each time it is called (prompt, then run). */
   targets(client: ApiClient, serviceSid: string | undefined): Promise<() => TargetStream>;
+  /** Runs once the Interactions are done, if the run was not stopped (purge --delete-sessions); returns lines for stderr. */
+  afterInteractions?(
+    client: ApiClient,
+    report: PurgeReport,
+    exportFile: ExportFile | null,
+  ): Promise<string[]>;
+  /** Added to the confirmation question, e.g. "then the empty closed/failed Sessions". */
+  confirmNote?: string;
 }
 
 /** Checks, plans, confirms, runs and reports a cleanup. Every usage check happens before a request is sent. */
@@ -84,7 +92,9 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
     const targets = await run.targets(client, config.serviceSid);
     const quiet = globals.quiet === true || raw.json === true;
     // What a person confirms is what runs: the run acts on no Interaction the prompt did not count.
-    const confirmed = interactive ? await confirm(io, client, targets, raw.includeResources === true) : null;
+    const confirmed = interactive
+      ? await confirm(io, client, targets, raw.includeResources === true, run.confirmNote)
+      : null;
     if (confirmed === false) {
       io.err("Cancelled: nothing was deleted.");
       throw new SilentExit(ExitCode.usage);
@@ -99,6 +109,8 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
     const toRun = confirmed ? onlyConfirmed(stream.targets, confirmed, unconfirmed) : stream.targets;
     const { report, listingError } = await execute(io, client, toRun, raw, exportFile, quiet, limiter);
     report.incomplete_sessions = [...stream.incompleteSessions];
+    const ran = listingError === undefined && report.stopped === null;
+    const afterLines = ran ? ((await run.afterInteractions?.(client, report, exportFile)) ?? []) : [];
     // The report is data for scripts (stdout); the human summary is a message, like gh's (stderr),
     // so that a dry run's plan on stdout stays one line per Interaction.
     // The exit code is decided before writing: a reader that went away (`| jq` killed by the same
@@ -111,6 +123,7 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
       if (!(error instanceof BrokenPipeError)) throw error;
     }
     if (!raw.json) for (const session of report.incomplete_sessions) io.err(incompleteLine(session));
+    if (!raw.json) for (const line of afterLines) io.err(line);
     if (unconfirmed.count > 0) {
       io.err(
         `${unconfirmed.count} ${plural(unconfirmed.count, "Interaction")} listed after the confirmation were left for the next run.`,
@@ -210,6 +223,7 @@ async function confirm(
   client: ApiClient,
   targets: () => TargetStream,
   includeResources: boolean,
+  note = "",
 ): Promise<Set<string> | false> {
   const totals = emptyTotals();
   const sids = new Set<string>();
@@ -217,7 +231,7 @@ async function confirm(
     sids.add(target.sid);
     addToTotals(totals, target, planDeletion(target, client, includeResources));
   }
-  if (totals.interactions === 0) return sids;
+  if (totals.interactions === 0 && !note) return sids;
   const { interactions, sessions, linked } = totals;
   const where = `${interactions} ${plural(interactions, "Interaction")} in ${sessions.size} ${plural(sessions.size, "Session")}`;
   const resources = totals.resources.Messages + totals.resources.Calls;
@@ -229,7 +243,7 @@ async function confirm(
   // The Media, Recordings and Transcriptions under them are found only when the run reaches them.
   const under = includeResources ? " Their Media, Recordings and Transcriptions go first." : "";
   io.stderr.write(
-    `${io.style.bold("?")} Delete ${terminalText(what)}?${under} This cannot be undone. [y/N] `,
+    `${io.style.bold("?")} Delete ${terminalText(what)}${note}?${under} This cannot be undone. [y/N] `,
   );
   const answer = (await io.readLine()).toLowerCase();
   return answer === "y" || answer === "yes" ? sids : false;
@@ -255,6 +269,7 @@ export function exitCodeOf(report: PurgeReport): number {
   if (report.stopped === "auth") return ExitCode.auth;
   if (report.stopped === "legal_hold" || report.stopped === "error") return ExitCode.failure;
   if (report.interactions.failed > 0 || report.resources.failed > 0) return ExitCode.failure;
+  if ((report.session_deletion?.failed ?? 0) > 0) return ExitCode.failure;
   if (report.incomplete_sessions.length > 0) return ExitCode.failure;
   if (report.stopped === "interrupted") return ExitCode.interrupted;
   return ExitCode.ok;

@@ -1,7 +1,13 @@
 import { Command } from "commander";
 import { resolveServiceSid, selectInteractions } from "../scope.js";
-import { addCleanupOptions, type RawCleanup, runCleanup } from "./cleanup.js";
+import { addCleanupOptions, runCleanup } from "./cleanup.js";
 import { type CliContext, globalsOf } from "./context.js";
+import {
+  addDeleteSessionsOption,
+  deleteSessionsHook,
+  type RawPurge,
+  sessionsNote,
+} from "./delete-sessions-option.js";
 import { addSelectionOptions, parseSelection } from "./selection-options.js";
 
 export function purgeCommand(context: CliContext): Command {
@@ -19,14 +25,23 @@ Examples:
     );
   addSelectionOptions(command);
   addCleanupOptions(command);
-  return command.action(async (raw: Parameters<typeof parseSelection>[0] & RawCleanup, cmd: Command) => {
-    const selection = parseSelection(raw);
+  addDeleteSessionsOption(command);
+  return command.action(async (raw: Parameters<typeof parseSelection>[0] & RawPurge, cmd: Command) => {
+    // With --delete-sessions, --session-status names the statuses a Session may be deleted in.
+    const selection = parseSelection(
+      raw.deleteSessions && !raw.allSessions ? { ...raw, sessionStatus: undefined } : raw,
+    );
+    let serviceSid = "";
     await runCleanup({
+      afterInteractions: raw.deleteSessions
+        ? deleteSessionsHook(raw, selection, () => serviceSid)
+        : undefined,
+      confirmNote: raw.deleteSessions ? sessionsNote(raw) : undefined,
       context,
       globals: globalsOf(cmd),
       raw,
       async targets(client, configuredService) {
-        const serviceSid = await resolveServiceSid(client, configuredService, selection.sessionSids);
+        serviceSid = await resolveServiceSid(client, configuredService, selection.sessionSids);
         return () => {
           const stream = selectInteractions(client, serviceSid, selection);
           async function* targets() {

@@ -1,3 +1,5 @@
+import type { SessionDeletionReport } from "./delete-sessions.js";
+
 /** What happened to each Interaction and linked resource of a purge, and the report built from them. */
 import type { ReportKind } from "./plan.js";
 
@@ -53,6 +55,8 @@ export interface PurgeReport {
   /** With --all-sessions: Sessions that could not be read (e.g. deleted meanwhile); the run went on. */
   incomplete_sessions: { session_sid: string; reason: string }[];
   stopped: StopReason | null;
+  /** purge --delete-sessions only. */
+  session_deletion?: SessionDeletionReport;
   stopped_message: string | null;
   duration_ms: number;
 }

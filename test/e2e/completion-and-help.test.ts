@@ -5,7 +5,17 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lines, runCli } from "../helpers/cli.js";
 
-const SUBCOMMANDS = ["sessions", "list", "fetch", "delete", "purge", "report", "orphans", "completion"];
+const SUBCOMMANDS = [
+  "sessions",
+  "list",
+  "fetch",
+  "delete",
+  "purge",
+  "report",
+  "orphans",
+  "verify",
+  "completion",
+];
 let bashScript: string;
 let dir: string;
 

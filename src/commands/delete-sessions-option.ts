@@ -1,0 +1,47 @@
+import type { Command } from "commander";
+import type { ApiClient } from "../api/client.js";
+import { DEFAULT_CEILING } from "../purge/adaptive-limiter.js";
+import {
+  DEFAULT_DELETABLE_STATUSES,
+  deleteSessions,
+  describeSessionDeletion,
+} from "../purge/delete-sessions.js";
+import type { ExportFile } from "../purge/export-file.js";
+import type { PurgeReport } from "../purge/outcomes.js";
+import type { Selection } from "../scope.js";
+import type { RawCleanup } from "./cleanup.js";
+
+export interface RawPurge extends RawCleanup {
+  deleteSessions?: boolean;
+  sessionStatus?: string[];
+}
+
+export function addDeleteSessionsOption(command: Command): Command {
+  return command.option(
+    "--delete-sessions",
+    "then delete each Session in scope that is empty and closed or failed (or in --session-status), and with it its Participants' phone numbers",
+  );
+}
+
+/** The `afterInteractions` step of `purge --delete-sessions` (src/purge/delete-sessions.ts). */
+export function deleteSessionsHook(raw: RawPurge, selection: Selection, serviceSid: () => string) {
+  return async (client: ApiClient, report: PurgeReport, exportFile: ExportFile | null): Promise<string[]> => {
+    const result = await deleteSessions(client, {
+      serviceSid: serviceSid(),
+      selection,
+      statuses: raw.sessionStatus ?? [...DEFAULT_DELETABLE_STATUSES],
+      dryRun: raw.dryRun === true,
+      includeResources: raw.includeResources === true,
+      exportFile,
+      concurrency: raw.concurrency ?? DEFAULT_CEILING,
+    });
+    report.session_deletion = result;
+    return describeSessionDeletion(result);
+  };
+}
+
+/** What the confirmation adds: which Sessions go after the Interactions. */
+export function sessionsNote(raw: RawPurge): string {
+  const statuses = raw.sessionStatus ?? DEFAULT_DELETABLE_STATUSES;
+  return `, then every Session in scope left empty whose status is ${statuses.join(" or ")} (with its Participants)`;
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { parseExportLine } from "../../src/verify/export-lines.js";
+
+const sid = (prefix: string, n: number) => `${prefix}${n.toString(16).padStart(32, "0")}`;
+const base = {
+  account_sid: sid("AC", 1),
+  service_sid: sid("KS", 1),
+  session_sid: sid("KC", 1),
+  sid: sid("KI", 1),
+};
+
+describe("parseExportLine", () => {
+  it("v1: the Interaction and its Message/Call legs; a Conversations IM… leg was never deletable", () => {
+    const entry = parseExportLine(
+      JSON.stringify({
+        ...base,
+        data: "{}",
+        inbound_resource_sid: sid("IM", 2),
+        outbound_resource_sid: sid("CA", 3),
+      }),
+    );
+    expect(entry.accountSid).toBe(base.account_sid);
+    expect(entry.checks.map(({ kind, sid, parent }) => [kind, sid, parent])).toEqual([
+      ["interaction", base.sid, base.session_sid],
+      ["call", sid("CA", 3), base.sid],
+    ]);
+  });
+
+  it("v2: children under the parent the line names", () => {
+    const entry = parseExportLine(
+      JSON.stringify({
+        v: 2,
+        kind: "interaction",
+        ...base,
+        resources: [
+          { kind: "message", sid: sid("MM", 2) },
+          { kind: "media", sid: sid("ME", 3), parent_sid: sid("MM", 2) },
+          { kind: "transcription", sid: sid("TR", 5), parent_sid: sid("RE", 4) },
+        ],
+      }),
+    );
+    expect(entry.checks.map(({ kind, parent }) => [kind, parent])).toEqual([
+      ["interaction", base.session_sid],
+      ["message", base.sid],
+      ["media", sid("MM", 2)],
+      ["transcription", sid("RE", 4)],
+    ]);
+  });
+
+  it.each([
+    ["[1]", "not a JSON object"],
+    [JSON.stringify({ v: "2", kind: "interaction" }), 'unknown export format "v": "2"'],
+    [JSON.stringify({ ...base, sid: "KI1" }), '"sid" is not a KI SID'],
+    [
+      JSON.stringify({
+        v: 2,
+        kind: "interaction",
+        ...base,
+        resources: [{ kind: "media", sid: sid("ME", 1), parent_sid: sid("CA", 1) }],
+      }),
+      'resources[0]: "parent_sid" is not a SM/MM SID',
+    ],
+    [
+      JSON.stringify({
+        v: 2,
+        kind: "interaction",
+        ...base,
+        resources: [{ kind: "media", sid: `${sid("ME", 1).slice(0, 33)}/` }],
+      }),
+      'resources[0]: "sid" is not a ME SID',
+    ],
+    [
+      JSON.stringify({ v: 2, kind: "session", ...base, sid: sid("KC", 1), participants: [{ sid: "x" }] }),
+      'participants[0]: "sid" is not a KP SID',
+    ],
+  ])("refuses %s", (line, message) => {
+    expect(() => parseExportLine(line)).toThrow(message);
+  });
+});
