@@ -60,6 +60,7 @@ function twilio(answers: Record<string, Answer> = {}, numMedia = "2") {
   };
   const client: ApiClient = {
     ...ORIGINS,
+    requestCounts: () => ({ total: sent.length, by_status: {} }),
     async getJson<T>(url: string): Promise<T> {
       sent.push(`GET ${url}`);
       const answer = answers[url] ?? gets[url];
@@ -235,6 +236,7 @@ describe("room", () => {
     let most = 0;
     const client: ApiClient = {
       ...ORIGINS,
+      requestCounts: () => ({ total: 0, by_status: {} }),
       getJson: () => Promise.reject(new Error("no GET expected")),
       async delete() {
         inFlight++;
