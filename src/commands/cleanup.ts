@@ -13,6 +13,7 @@ import { DEFAULT_INTERACTION_COLUMNS, INTERACTION_COLUMNS } from "../render/inte
 import { plural, renderPurgeSummary } from "../render/purge-summary.js";
 import { jsonText, terminalText } from "../render/terminal-text.js";
 import { createWriter } from "../render/writers.js";
+import { withRunMetadata } from "../run-metadata.js";
 import type { IncompleteSession } from "../scope.js";
 import { type CliContext, connect } from "./context.js";
 import { integerArg } from "./parsers.js";
@@ -70,6 +71,8 @@ export interface CleanupRun {
   ): Promise<string[]>;
   /** Added to the confirmation question, e.g. "then the empty closed/failed Sessions". */
   confirmNote?: string;
+  /** For the `--json` report's metadata, asked once the run is over (the Service is known by then). */
+  describe(): { command: "purge" | "delete"; serviceSid: string | null; parameters: Record<string, unknown> };
 }
 
 /** Checks, plans, confirms, runs and reports a cleanup. Every usage check happens before a request is sent. */
@@ -84,6 +87,7 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
       "this deletes data: pass --yes to confirm (there is no terminal to ask on), or --dry-run",
     );
   }
+  const startedAt = new Date();
   const exportFile = raw.export && !dryRun ? await ExportFile.open(raw.export) : null;
   if (exportFile?.repaired) io.err(exportFile.repaired);
   try {
@@ -117,8 +121,24 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
     // Ctrl-C) must not turn a failed or interrupted run into exit 0.
     const code = listingError === undefined ? exitCodeOf(report) : exitCodeFor(listingError);
     try {
-      if (raw.json) await io.out(`${jsonText(report)}\n`);
-      else io.stderr.write(renderPurgeSummary(io, report));
+      if (raw.json) {
+        const { command, serviceSid, parameters } = run.describe();
+        const metadata = {
+          command,
+          startedAt,
+          accountSid: client.accountSid,
+          serviceSid,
+          parameters: {
+            ...parameters,
+            include_resources: raw.includeResources === true,
+            dry_run: dryRun,
+            export: raw.export ?? null,
+            concurrency: raw.concurrency ?? `adaptive, up to ${DEFAULT_CEILING}`,
+          },
+        };
+        const full = withRunMetadata(metadata, { ...report, requests: client.requestCounts() });
+        await io.out(`${jsonText(full)}\n`);
+      } else io.stderr.write(renderPurgeSummary(io, report));
     } catch (error) {
       if (!(error instanceof BrokenPipeError)) throw error;
     }

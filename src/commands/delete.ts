@@ -26,12 +26,19 @@ export function deleteCommand(context: CliContext): Command {
     const sids = [...new Set(sidArgs.map((sid) => parseSid(sid, "interaction", "argument")))];
     const sessionSid: string | undefined = raw.session;
     if (!sessionSid) throw new UsageError("delete needs the Interactions' Session: --session KC…");
+    let resolvedService: string | null = null;
     await runCleanup({
       context,
       globals: globalsOf(cmd),
       raw,
+      describe: () => ({
+        command: "delete",
+        serviceSid: resolvedService,
+        parameters: { session: sessionSid, interactions: sids },
+      }),
       async targets(client, configuredService) {
         const serviceSid = await resolveServiceSid(client, configuredService, [sessionSid]);
+        resolvedService = serviceSid;
         // A mistyped --session must not read as "every Interaction already gone": 404 here, exit 4.
         await fetchSession(client, serviceSid, sessionSid);
         const session = sessionSid;

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { selectionParameters } from "../run-metadata.js";
 import { resolveServiceSid, selectInteractions } from "../scope.js";
 import { addCleanupOptions, runCleanup } from "./cleanup.js";
 import { type CliContext, globalsOf } from "./context.js";
@@ -37,6 +38,17 @@ Examples:
         ? deleteSessionsHook(raw, selection, () => serviceSid)
         : undefined,
       confirmNote: raw.deleteSessions ? sessionsNote(raw) : undefined,
+      describe: () => ({
+        command: "purge",
+        serviceSid: serviceSid || null,
+        parameters: {
+          ...selectionParameters(selection),
+          delete_sessions: raw.deleteSessions === true,
+          ...(raw.deleteSessions
+            ? { delete_session_statuses: raw.sessionStatus ?? ["closed", "failed"] }
+            : {}),
+        },
+      }),
       context,
       globals: globalsOf(cmd),
       raw,

@@ -3,6 +3,7 @@ import { ExitCode, SilentExit } from "../errors.js";
 import { AdaptiveLimiter, DEFAULT_CEILING } from "../purge/adaptive-limiter.js";
 import { plural } from "../render/purge-summary.js";
 import { terminalText } from "../render/terminal-text.js";
+import { withRunMetadata } from "../run-metadata.js";
 import { runChecks } from "../verify/check.js";
 import { readExportFiles } from "../verify/export-lines.js";
 import { createVerifyOutput, summaryOf } from "../verify/output.js";
@@ -44,7 +45,19 @@ Examples:
       for await (const _ of readExportFiles(files)) lines++;
       const limiter = new AdaptiveLimiter(raw.concurrency ?? DEFAULT_CEILING);
       const { client } = await connect(context, globalsOf(cmd), { gate: limiter });
-      const output = createVerifyOutput(io, raw.json === true);
+      const startedAt = new Date();
+      const output = createVerifyOutput(io, raw.json === true, () =>
+        withRunMetadata(
+          {
+            command: "verify",
+            startedAt,
+            accountSid: client.accountSid,
+            serviceSid: null,
+            parameters: { files, concurrency: raw.concurrency ?? `adaptive, up to ${DEFAULT_CEILING}` },
+          },
+          { requests: client.requestCounts() },
+        ),
+      );
       const quiet = globalsOf(cmd).quiet === true || raw.json === true;
       const spinner = quiet ? null : await io.spinner(`Checking ${lines} ${plural(lines, "line")}…`);
       let done = 0;

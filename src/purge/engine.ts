@@ -74,6 +74,16 @@ export async function runPurge(
 ): Promise<PurgeResult> {
   const started = Date.now();
   const report = emptyReport(options.dryRun, options.includeResources);
+  // Every listed entry names its Session: a report line must say where to look without the export.
+  const sessionOf = new Map<string, string>();
+  const listEntry = <K extends "failures" | "deferred" | "skipped">(
+    key: K,
+    entry: Omit<PurgeReport[K][number], "session_sid">,
+  ) =>
+    addListed(report, key, {
+      ...entry,
+      session_sid: sessionOf.get(entry.interaction_sid) ?? null,
+    } as PurgeReport[K][number]);
   const sessions = new Set<string>();
   const planned = emptyTotals();
   const iterator = targets[Symbol.asyncIterator]();
@@ -149,6 +159,7 @@ export async function runPurge(
     if (halted() || options.stop.aborted) return false;
     const target = next.value;
     sessions.add(target.sessionSid);
+    sessionOf.set(target.sid, target.sessionSid);
     report.interactions.matched++;
     try {
       await processTarget(target);
@@ -156,7 +167,7 @@ export async function runPurge(
       if (error instanceof RunHalted) {
         // Cut short by another Interaction's stop (e.g. 80615): kept, nothing more was sent for it.
         report.interactions.skipped++;
-        addListed(report, "skipped", {
+        listEntry("skipped", {
           interaction_sid: target.sid,
           resource_sid: target.sid,
           reason: "the run stopped before this Interaction was finished: run again",
@@ -170,6 +181,7 @@ export async function runPurge(
       }
     }
     report.sessions = sessions.size;
+    sessionOf.delete(target.sid);
     await options.onDone?.(target, report);
     return true;
   }
@@ -187,7 +199,7 @@ export async function runPurge(
     }
     if (plan.reason !== null) {
       report.interactions.skipped++;
-      addListed(report, "skipped", {
+      listEntry("skipped", {
         interaction_sid: target.sid,
         resource_sid: target.sid,
         reason: plan.reason,
@@ -206,7 +218,7 @@ export async function runPurge(
     }
     for (const leg of plan.kept) {
       report.resources.skipped++;
-      addListed(report, "skipped", {
+      listEntry("skipped", {
         interaction_sid: target.sid,
         resource_sid: leg.resourceSid,
         reason: leg.reason,
@@ -259,7 +271,7 @@ export async function runPurge(
     const underKind = childKind(node.kind);
     for (const kept of node.kept) {
       if (underKind) count(underKind, "skipped");
-      addListed(report, "skipped", {
+      listEntry("skipped", {
         interaction_sid: interactionSid,
         resource_sid: kept.resourceSid,
         reason: kept.reason,
@@ -303,7 +315,7 @@ export async function runPurge(
       }
       if (error instanceof TwilioApiError && error.code === NOT_FINALIZED) {
         tally("deferred");
-        addListed(report, "deferred", {
+        listEntry("deferred", {
           interaction_sid: interactionSid,
           resource_sid: resourceSid ?? interactionSid,
           code: NOT_FINALIZED,
@@ -318,7 +330,7 @@ export async function runPurge(
 
   function recordFailure(interactionSid: string, resourceSid: string | null, error: unknown): void {
     const api = error instanceof TwilioApiError ? error : null;
-    addListed(report, "failures", {
+    listEntry("failures", {
       interaction_sid: interactionSid,
       resource_sid: resourceSid,
       status: api?.status ?? null,

@@ -8,6 +8,7 @@ export type InteractionOutcome = "deleted" | "already_gone" | "deferred" | "skip
 
 export interface FailureEntry {
   interaction_sid: string;
+  session_sid: string | null;
   resource_sid: string | null;
   status: number | null;
   code: number | null;
@@ -16,12 +17,14 @@ export interface FailureEntry {
 
 export interface DeferredEntry {
   interaction_sid: string;
+  session_sid: string | null;
   resource_sid: string;
   code: number;
 }
 
 export interface SkippedEntry {
   interaction_sid: string;
+  session_sid: string | null;
   resource_sid: string;
   reason: string;
 }

@@ -27,8 +27,12 @@ export interface VerifyOutput {
   end(progress: VerifyProgress, files: readonly string[]): Promise<void>;
 }
 
-export function createVerifyOutput(io: IOStreams, json: boolean): VerifyOutput {
-  return json ? jsonOutput(io) : rowOutput(io);
+export function createVerifyOutput(
+  io: IOStreams,
+  json: boolean,
+  metadata: () => object = () => ({}),
+): VerifyOutput {
+  return json ? jsonOutput(io, metadata) : rowOutput(io);
 }
 
 function rowOutput(io: IOStreams): VerifyOutput {
@@ -53,7 +57,7 @@ function rowOutput(io: IOStreams): VerifyOutput {
  * `{"remaining": [...], "errors": [...], "totals": {...}, ...}` (docs/output.md#verify): `remaining` is
  * written item by item as the checks come back, so a million remaining items never sit in memory.
  */
-function jsonOutput(io: IOStreams): VerifyOutput {
+function jsonOutput(io: IOStreams, metadata: () => object): VerifyOutput {
   let remaining = 0;
   const errors: Record<string, unknown>[] = [];
   let omittedErrors = 0;
@@ -73,7 +77,8 @@ function jsonOutput(io: IOStreams): VerifyOutput {
     },
     async end(progress, files) {
       const summary = summaryOf(progress, files);
-      const rest = jsonText({ errors, omitted_errors: omittedErrors, ...summary });
+      // The run's metadata (report.schema.json) comes last: `remaining` streamed before it was over.
+      const rest = jsonText({ errors, omitted_errors: omittedErrors, ...summary, ...metadata() });
       await io.out(`${remaining === 0 ? '{"remaining":[' : ""}],${rest.slice(1)}\n`);
     },
   };
