@@ -132,8 +132,10 @@ function schemaProblems(
       const content = readFileSync(file.path);
       // What the run appended, from the first whole line (a torn tail it repaired may shift it).
       let start = Math.min(file.before, content.length);
-      while (start > 0 && content[start - 1] !== 0x0a)
-        start = content.indexOf(0x0a, start) + 1 || content.length;
+      if (start > 0 && content[start - 1] !== 0x0a) {
+        const newline = content.indexOf(0x0a, start);
+        start = newline < 0 ? content.length : newline + 1;
+      }
       appended = content.subarray(start).toString("utf8");
     } catch {
       continue;
