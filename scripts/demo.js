@@ -83,6 +83,9 @@ try {
   say("One Interaction in full");
   failed ||= (await run(["fetch", list[0]?.sid ?? "", "--session", session])) !== 0;
 
+  say("How much personal data the Service holds, where, and how old: proxy-ix report");
+  failed ||= (await run(["report"])) !== 0;
+
   say(
     "What a purge would delete: Messages and Calls, and the Media, Recordings and Transcriptions under them",
   );
@@ -96,20 +99,48 @@ try {
     "The purge: Media before their Message, Transcriptions before their Recording before its Call, each Interaction last; an audit trail with no personal data",
   );
   failed ||=
-    (await run(["purge", "--all-sessions", "--include-resources", "--yes", "--export", exportFile])) !== 0;
+    (await run([
+      "purge",
+      "--all-sessions",
+      "--include-resources",
+      "--delete-sessions",
+      "--yes",
+      "--export",
+      exportFile,
+    ])) !== 0;
 
   say("One line of the audit trail (export format v2: SIDs, kinds, dates; no bodies, no phone numbers)");
   const trail = (await readFile(exportFile, "utf8")).split("\n").filter(Boolean);
   const deep = trail.find((line) => line.includes('"kind":"media"') || line.includes('"kind":"recording"'));
   process.stdout.write(`${deep ?? trail[0] ?? ""}\n(${trail.length} lines in ${exportFile})\n`);
 
-  // Placeholder for `proxy-ix verify <export>` (proves everything listed is gone) and
-  // `purge --delete-sessions` (Sessions and their Participants' numbers): added by #12 items 2 and 3.
-
   say(
     "What is left: Interactions whose Message, Call or Recording is not finalized yet (deferred to a later run)",
   );
-  failed ||= (await run(["list", "--session", session])) !== 0;
+  failed ||= (await run(["list", "--all-sessions"])) !== 0;
+
+  say("The next night, once those are final, the same run erases the rest (and their emptied Sessions)");
+  emulator.finalizeAll();
+  failed ||=
+    (await run([
+      "purge",
+      "--all-sessions",
+      "--include-resources",
+      "--delete-sessions",
+      "--session-status",
+      "closed,failed,open,in-progress",
+      "--yes",
+      "--export",
+      exportFile,
+    ])) !== 0;
+
+  say("The proof: every Interaction, resource, Session and Participant in the audit trail is gone");
+  failed ||= (await run(["verify", exportFile])) !== 0;
+
+  say(
+    "What earlier deletions left behind: Messages and Calls through the Service's numbers that nothing links to",
+  );
+  failed ||= (await run(["orphans"])) !== 0;
 
   const after = await state();
   say("In the account after the purge, and the orphans of every kind (resources nothing leads to any more)");
