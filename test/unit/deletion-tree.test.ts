@@ -138,7 +138,9 @@ describe("the deletion tree", () => {
     expect(report.interactions.deferred).toBe(1);
     expect(report.resources_by_kind.recordings.deferred).toBe(1);
     expect(report.resources_by_kind.calls.deferred).toBe(1);
-    expect(report.deferred).toEqual([{ interaction_sid: KI, session_sid: KC, resource_sid: RE, code: 20009 }]);
+    expect(report.deferred).toEqual([
+      { interaction_sid: KI, session_sid: KC, resource_sid: RE, code: 20009 },
+    ]);
   });
 
   it("a child already gone (20404) counts as gone; its parent goes", async () => {
