@@ -1,4 +1,4 @@
-import type { Selection } from "./scope.js";
+import type { Selection } from "./select/selection.js";
 import { VERSION } from "./version.js";
 
 /**

@@ -14,7 +14,7 @@ import { plural, renderPurgeSummary } from "../render/purge-summary.js";
 import { jsonText, terminalText } from "../render/terminal-text.js";
 import { createWriter } from "../render/writers.js";
 import { withRunMetadata } from "../run-metadata.js";
-import type { IncompleteSession } from "../scope.js";
+import type { IncompleteSession } from "../select/interactions.js";
 import { type CliContext, connect } from "./context.js";
 import { integerArg } from "./parsers.js";
 

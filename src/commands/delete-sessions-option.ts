@@ -8,7 +8,7 @@ import {
 } from "../purge/delete-sessions.js";
 import type { ExportFile } from "../purge/export-file.js";
 import type { PurgeReport } from "../purge/outcomes.js";
-import type { Selection } from "../scope.js";
+import type { Selection } from "../select/selection.js";
 import type { RawCleanup } from "./cleanup.js";
 
 export interface RawPurge extends RawCleanup {

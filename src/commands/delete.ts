@@ -4,7 +4,7 @@ import { fetchInteraction } from "../api/interactions.js";
 import { fetchSession } from "../api/sessions.js";
 import { UsageError } from "../errors.js";
 import type { PurgeTarget } from "../purge/plan.js";
-import { resolveServiceSid } from "../scope.js";
+import { resolveServiceSid } from "../select/service.js";
 import { parseSid } from "../sids.js";
 import { addCleanupOptions, type RawCleanup, runCleanup } from "./cleanup.js";
 import { type CliContext, globalsOf } from "./context.js";

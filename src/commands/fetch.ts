@@ -4,7 +4,7 @@ import { INTERACTION_FIELDS } from "../api/types.js";
 import { UsageError } from "../errors.js";
 import { cell } from "../render/columns.js";
 import { jsonText } from "../render/terminal-text.js";
-import { resolveServiceSid } from "../scope.js";
+import { resolveServiceSid } from "../select/service.js";
 import { parseSid } from "../sids.js";
 import { type CliContext, connect, globalsOf } from "./context.js";
 import { sidArg } from "./parsers.js";

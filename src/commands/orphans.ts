@@ -6,7 +6,7 @@ import type { IOStreams } from "../io.js";
 import { AdaptiveLimiter } from "../purge/adaptive-limiter.js";
 import { type Column, fieldColumn } from "../render/columns.js";
 import { createWriter, type OutputFormat } from "../render/writers.js";
-import { resolveServiceSid } from "../scope.js";
+import { resolveServiceSid } from "../select/service.js";
 import { type CliContext, connect, globalsOf } from "./context.js";
 import { addOutputOptions, chooseColumns, outputFormat, type RawOutput } from "./output-options.js";
 import { instantArg, integerArg } from "./parsers.js";

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { selectionParameters } from "../run-metadata.js";
-import { resolveServiceSid, selectInteractions } from "../scope.js";
+import { selectInteractions } from "../select/interactions.js";
+import { resolveServiceSid } from "../select/service.js";
 import { addCleanupOptions, runCleanup } from "./cleanup.js";
 import { type CliContext, globalsOf } from "./context.js";
 import {

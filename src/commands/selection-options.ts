@@ -1,6 +1,6 @@
 import { type Command, Option } from "commander";
 import { UsageError } from "../errors.js";
-import type { Selection } from "../scope.js";
+import type { Selection } from "../select/selection.js";
 import { choiceListArg, instantArg, integerArg, sidListArg } from "./parsers.js";
 
 export const SESSION_STATUSES = ["open", "in-progress", "closed", "failed", "unknown"] as const;

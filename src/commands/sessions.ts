@@ -3,7 +3,7 @@ import { listSessions } from "../api/sessions.js";
 import type { Session } from "../api/types.js";
 import { type Column, fieldColumn } from "../render/columns.js";
 import { createWriter } from "../render/writers.js";
-import { resolveServiceSid } from "../scope.js";
+import { resolveServiceSid } from "../select/service.js";
 import { type CliContext, connect, globalsOf } from "./context.js";
 import { addOutputOptions, chooseColumns, outputFormat, type RawOutput } from "./output-options.js";
 import { choiceListArg } from "./parsers.js";

@@ -1,4 +1,4 @@
-import type { ReadProgress } from "../scope.js";
+import type { ReadProgress } from "../select/sessions.js";
 
 /**
  * The progress line of a long read on a terminal (list, report, purge): Sessions read of how many
