@@ -10,8 +10,8 @@ import { reportCommand } from "./commands/report.js";
 import { sessionsCommand } from "./commands/sessions.js";
 import { verifyCommand } from "./commands/verify.js";
 import type { GlobalFlags } from "./config.js";
-import { describeError, ExitCode, exitCodeFor } from "./errors.js";
-import { BrokenPipeError, createIO, type IOOptions, type IOStreams } from "./io.js";
+import { BrokenPipeError, describeError, ExitCode, exitCodeFor, SilentExit } from "./errors.js";
+import { createIO, type IOOptions, type IOStreams } from "./io.js";
 import { terminalText } from "./render/terminal-text.js";
 import { VERSION } from "./version.js";
 
@@ -70,19 +70,10 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     await program.parseAsync(argv, { from: "user" });
     return ExitCode.ok;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      if (
-        error.code === "commander.helpDisplayed" ||
-        error.code === "commander.version" ||
-        error.code === "commander.help"
-      ) {
-        return ExitCode.ok;
-      }
-      return ExitCode.usage;
-    }
-    if (error instanceof BrokenPipeError) return ExitCode.ok;
     const code = exitCodeFor(error);
-    if (error instanceof Error && error.name === "SilentExit") return code;
+    // commander has printed its own line; a closed pipe and a reported outcome need none.
+    if (error instanceof CommanderError || error instanceof BrokenPipeError || error instanceof SilentExit)
+      return code;
     stderr.write(`proxy-ix: ${describeError(error)}\n`);
     // A stack trace starts with the message, which may quote a server: escaped line by line.
     if (program.opts<GlobalFlags>().verbose && error instanceof Error)

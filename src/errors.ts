@@ -1,3 +1,4 @@
+import { CommanderError } from "commander";
 import { terminalText } from "./render/terminal-text.js";
 
 /**
@@ -65,18 +66,53 @@ export class InterruptedError extends Error {
   override name = "InterruptedError";
 }
 
-/** A command that already reported its own outcome and only needs to set the exit code (e.g. purge with failures). */
+/** stdout was closed by the reader (e.g. `proxy-ix list | head`): stop quietly, exit 0. */
+export class BrokenPipeError extends Error {
+  override name = "BrokenPipeError";
+}
+
+/**
+ * Why a command that printed its own outcome (a report, a summary, a list with a note) ends non-zero.
+ * The command says what happened; `exitCodeFor` alone says which code that is.
+ */
+export const OUTCOME_EXIT_CODES = {
+  /** "no" at the confirmation prompt: nothing was changed. */
+  cancelled: ExitCode.usage,
+  /** Something failed, remains, or could not be read (a purge's failures, verify's remaining items). */
+  failed: ExitCode.failure,
+  /** A run stopped because Twilio refused the credentials (401/403). */
+  stoppedAuth: ExitCode.auth,
+  /** A run stopped on Ctrl-C or SIGTERM and reported what it had done. */
+  interrupted: ExitCode.interrupted,
+} as const;
+
+export type ReportedOutcome = keyof typeof OUTCOME_EXIT_CODES;
+
+/**
+ * A command that already reported its own outcome and only needs the exit code set (e.g. purge with
+ * failures). With a `cause` (and no outcome), the code is the cause's: a listing error after a report.
+ */
 export class SilentExit extends Error {
   override name = "SilentExit";
-  readonly exitCode: number;
-  constructor(exitCode: number) {
-    super(`exit ${exitCode}`);
-    this.exitCode = exitCode;
+  readonly outcome: ReportedOutcome | null;
+  constructor(outcome: ReportedOutcome | null, options?: ErrorOptions) {
+    super(outcome ? `ended: ${outcome}` : "ended: see the cause", options);
+    this.outcome = outcome;
   }
 }
 
+/**
+ * The one map from how a run ended to its exit code (docs/exit-codes.md; test/unit/exit-codes.test.ts
+ * checks every case against that page). `main` in cli.ts returns what this gives for whatever was thrown.
+ */
 export function exitCodeFor(err: unknown): number {
-  if (err instanceof SilentExit) return err.exitCode;
+  if (err instanceof CommanderError) {
+    // --help and --version end through commander's exitOverride too: they are not errors.
+    return COMMANDER_OK.has(err.code) ? ExitCode.ok : ExitCode.usage;
+  }
+  if (err instanceof BrokenPipeError) return ExitCode.ok;
+  if (err instanceof SilentExit)
+    return err.outcome ? OUTCOME_EXIT_CODES[err.outcome] : exitCodeFor(err.cause ?? new Error());
   if (err instanceof UsageError) return ExitCode.usage;
   if (err instanceof InterruptedError) return ExitCode.interrupted;
   if (err instanceof NotFoundError) return ExitCode.notFound;
@@ -88,6 +124,8 @@ export function exitCodeFor(err: unknown): number {
   }
   return ExitCode.failure;
 }
+
+const COMMANDER_OK = new Set(["commander.helpDisplayed", "commander.version", "commander.help"]);
 
 /**
  * One line for a human: what failed, Twilio's code and its more_info link. Messages carry server text

@@ -1,4 +1,5 @@
 import type { Readable, Writable } from "node:stream";
+import { BrokenPipeError } from "./errors.js";
 import { terminalText } from "./render/terminal-text.js";
 
 /**
@@ -50,11 +51,6 @@ export interface IOOptions {
   env?: NodeJS.ProcessEnv;
   noColor?: boolean;
   quiet?: boolean;
-}
-
-/** stdout was closed by the reader (e.g. `proxy-ix list | head`): stop quietly. */
-export class BrokenPipeError extends Error {
-  override name = "BrokenPipeError";
 }
 
 /**

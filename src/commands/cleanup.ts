@@ -2,8 +2,8 @@ import { type Command, Option } from "commander";
 import type { ApiClient } from "../api/client.js";
 import type { Interaction } from "../api/types.js";
 import type { GlobalFlags } from "../config.js";
-import { ExitCode, exitCodeFor, SilentExit, UsageError } from "../errors.js";
-import { BrokenPipeError, type IOStreams } from "../io.js";
+import { BrokenPipeError, ExitCode, type ReportedOutcome, SilentExit, UsageError } from "../errors.js";
+import type { IOStreams } from "../io.js";
 import { AdaptiveLimiter, DEFAULT_CEILING } from "../purge/adaptive-limiter.js";
 import { type PurgeResult, runPurge } from "../purge/engine.js";
 import { ExportFile } from "../purge/export-file.js";
@@ -101,7 +101,7 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
       : null;
     if (confirmed === false) {
       io.err("Cancelled: nothing was deleted.");
-      throw new SilentExit(ExitCode.usage);
+      throw new SilentExit("cancelled");
     }
     if (!raw.includeResources && !dryRun && io.isStderrTTY && !quiet) {
       io.err(
@@ -117,9 +117,9 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
     const afterLines = ran ? ((await run.afterInteractions?.(client, report, exportFile)) ?? []) : [];
     // The report is data for scripts (stdout); the human summary is a message, like gh's (stderr),
     // so that a dry run's plan on stdout stays one line per Interaction.
-    // The exit code is decided before writing: a reader that went away (`| jq` killed by the same
+    // The outcome is decided before writing: a reader that went away (`| jq` killed by the same
     // Ctrl-C) must not turn a failed or interrupted run into exit 0.
-    const code = listingError === undefined ? exitCodeOf(report) : exitCodeFor(listingError);
+    const outcome = listingError === undefined ? outcomeOf(report) : null;
     try {
       if (raw.json) {
         const { command, serviceSid, parameters } = run.describe();
@@ -149,7 +149,8 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
         `${unconfirmed.count} ${plural(unconfirmed.count, "Interaction")} listed after the confirmation were left for the next run.`,
       );
     }
-    if (code !== ExitCode.ok) throw new SilentExit(code);
+    if (listingError !== undefined) throw new SilentExit(null, { cause: listingError });
+    if (outcome !== null) throw new SilentExit(outcome);
   } catch (error) {
     // A failure to close must not hide the error that got us here.
     await exportFile?.close().catch(() => undefined);
@@ -285,12 +286,13 @@ function incompleteLine(session: IncompleteSession): string {
   return `Session ${session.session_sid} could not be read (${session.reason}): skipped, the run is incomplete.`;
 }
 
-export function exitCodeOf(report: PurgeReport): number {
-  if (report.stopped === "auth") return ExitCode.auth;
-  if (report.stopped === "legal_hold" || report.stopped === "error") return ExitCode.failure;
-  if (report.interactions.failed > 0 || report.resources.failed > 0) return ExitCode.failure;
-  if ((report.session_deletion?.failed ?? 0) > 0) return ExitCode.failure;
-  if (report.incomplete_sessions.length > 0) return ExitCode.failure;
-  if (report.stopped === "interrupted") return ExitCode.interrupted;
-  return ExitCode.ok;
+/** What a finished run's report amounts to (its exit code is `exitCodeFor`'s); null: all went well. */
+export function outcomeOf(report: PurgeReport): ReportedOutcome | null {
+  if (report.stopped === "auth") return "stoppedAuth";
+  if (report.stopped === "legal_hold" || report.stopped === "error") return "failed";
+  if (report.interactions.failed > 0 || report.resources.failed > 0) return "failed";
+  if ((report.session_deletion?.failed ?? 0) > 0) return "failed";
+  if (report.incomplete_sessions.length > 0) return "failed";
+  if (report.stopped === "interrupted") return "interrupted";
+  return null;
 }

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import type { Interaction } from "../api/types.js";
-import { ExitCode, SilentExit } from "../errors.js";
+import { SilentExit } from "../errors.js";
 import { AdaptiveLimiter } from "../purge/adaptive-limiter.js";
 import { DEFAULT_INTERACTION_COLUMNS, INTERACTION_COLUMNS } from "../render/interaction-columns.js";
 import { readProgressLine } from "../render/progress.js";
@@ -92,5 +92,5 @@ async function runList(
       `Session ${session.session_sid} could not be read (${session.reason}): skipped, the list is incomplete.`,
     );
   }
-  if (stream.incompleteSessions.length > 0) throw new SilentExit(ExitCode.failure);
+  if (stream.incompleteSessions.length > 0) throw new SilentExit("failed");
 }

@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { ExitCode, SilentExit } from "../errors.js";
+import { SilentExit } from "../errors.js";
 import { AdaptiveLimiter, DEFAULT_CEILING } from "../purge/adaptive-limiter.js";
 import { plural } from "../render/purge-summary.js";
 import { terminalText } from "../render/terminal-text.js";
@@ -101,6 +101,6 @@ Examples:
           );
         }
       }
-      if (!all_gone) throw new SilentExit(ExitCode.failure);
+      if (!all_gone) throw new SilentExit("failed");
     });
 }
