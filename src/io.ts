@@ -1,4 +1,4 @@
-import type { Readable, Writable } from "node:stream";
+import { type Readable, Writable } from "node:stream";
 import { BrokenPipeError } from "./errors.js";
 import { terminalText } from "./render/terminal-text.js";
 
@@ -142,5 +142,74 @@ export async function createIO(options: IOOptions = {}): Promise<IOStreams> {
         stdin.resume();
       });
     },
+  };
+}
+
+export interface TestIOOptions {
+  stdoutTTY?: boolean;
+  stderrTTY?: boolean;
+  /** stdin is a terminal: with stderrTTY, a command may ask (and reads `answers`). */
+  stdinTTY?: boolean;
+  /** Lines typed at the prompts, in order; a question with none left fails the test. */
+  answers?: string[];
+}
+
+/** The streams of a test (gh's `iostreams.Test()`), with what was written so far. */
+export interface TestIO {
+  io: IOStreams;
+  stdout(): string;
+  stderr(): string;
+  /** Answers not used yet. */
+  answersLeft(): number;
+}
+
+/**
+ * In-memory, synchronous streams for in-process command tests: every write lands in a buffer at once,
+ * terminals are what the test says, no colour and no spinner (as with PROXY_IX_FORCE_TTY), prompts read
+ * scripted answers.
+ */
+export function createTestIO(options: TestIOOptions = {}): TestIO {
+  const buffers = { stdout: "", stderr: "" };
+  const sink = (name: keyof typeof buffers) =>
+    new Writable({
+      decodeStrings: false,
+      write(chunk: Buffer | string, _encoding, done) {
+        buffers[name] += chunk.toString();
+        done();
+      },
+    });
+  const answers = [...(options.answers ?? [])];
+  const stdout = sink("stdout");
+  const stderr = sink("stderr");
+  const io: IOStreams = {
+    stdout,
+    stderr,
+    isStdoutTTY: options.stdoutTTY === true,
+    isStderrTTY: options.stderrTTY === true,
+    color: false,
+    style: PLAIN,
+    async out(text) {
+      stdout.write(text);
+    },
+    err(line) {
+      stderr.write(`${line}\n`);
+    },
+    async canPrompt() {
+      return options.stderrTTY === true && options.stdinTTY === true;
+    },
+    async spinner() {
+      return null;
+    },
+    async readLine() {
+      const answer = answers.shift();
+      if (answer === undefined) throw new Error("test IO: a question was asked and no answer was scripted");
+      return answer.trim();
+    },
+  };
+  return {
+    io,
+    stdout: () => buffers.stdout,
+    stderr: () => buffers.stderr,
+    answersLeft: () => answers.length,
   };
 }

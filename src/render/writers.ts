@@ -104,3 +104,20 @@ function tableWriter<T>(io: IOStreams, options: WriterOptions<T>): RecordWriter<
 function cellsOf<T>(columns: Column<T>[], record: T): string[] {
   return columns.map((column) => terminalText(column.value(record)));
 }
+
+/** One JSON document on stdout (a report, one API object), escaped as `--json` lists are. */
+export function writeJson(io: IOStreams, value: unknown, space?: number): Promise<void> {
+  return io.out(`${jsonText(value, space)}\n`);
+}
+
+/**
+ * One record as `key value` lines (`fetch`): aligned on a terminal, `key<TAB>value` when piped.
+ * Values are cells already (columns.ts `cell`): control characters made visible.
+ */
+export async function writeKeyValue(io: IOStreams, entries: [string, string][]): Promise<void> {
+  if (io.isStdoutTTY) {
+    const { renderKeyValue } = await import("./table.js");
+    return io.out(renderKeyValue(io, entries));
+  }
+  return io.out(`${entries.map(([key, value]) => `${key}\t${value}`).join("\n")}\n`);
+}
