@@ -11,11 +11,11 @@ import type { PurgeReport } from "../purge/outcomes.js";
 import { addToTotals, emptyTotals, type PurgeTarget, planDeletion } from "../purge/plan.js";
 import { DEFAULT_INTERACTION_COLUMNS, INTERACTION_COLUMNS } from "../render/interaction-columns.js";
 import { plural, renderPurgeSummary } from "../render/purge-summary.js";
-import { jsonText, terminalText } from "../render/terminal-text.js";
-import { createWriter } from "../render/writers.js";
+import { terminalText } from "../render/terminal-text.js";
+import { createWriter, writeJson } from "../render/writers.js";
 import { withRunMetadata } from "../run-metadata.js";
 import type { IncompleteSession } from "../select/interactions.js";
-import { type CliContext, connect } from "./context.js";
+import { type Connect, connector } from "./context.js";
 import { integerArg } from "./parsers.js";
 
 /** The flags `delete` and `purge` share: one engine, one set of safety rules, one report. */
@@ -51,6 +51,49 @@ export interface RawCleanup {
   json?: boolean;
 }
 
+/** The typed flags `delete` and `purge` share, and what their run needs (docs/commands.md). */
+export interface CleanupOptions {
+  io: IOStreams;
+  connect: Connect;
+  includeResources: boolean;
+  dryRun: boolean;
+  /** Ask on the terminal first: no --yes, not a dry run, and a terminal to ask on. */
+  confirm: boolean;
+  /** The --export file; null: none. */
+  export: string | null;
+  /** A hard cap on requests in flight; null: adaptive. */
+  concurrency: number | null;
+  json: boolean;
+  quiet: boolean;
+}
+
+/** The shared flags as typed options; deleting without --yes and no terminal to ask on is refused here. */
+export async function parseCleanupOptions(
+  raw: RawCleanup,
+  io: IOStreams,
+  globals: GlobalFlags,
+  env: NodeJS.ProcessEnv,
+): Promise<CleanupOptions> {
+  const dryRun = raw.dryRun === true;
+  const canPrompt = await io.canPrompt();
+  if (!dryRun && !raw.yes && !canPrompt) {
+    throw new UsageError(
+      "this deletes data: pass --yes to confirm (there is no terminal to ask on), or --dry-run",
+    );
+  }
+  return {
+    io,
+    connect: connector(io, globals, env),
+    includeResources: raw.includeResources === true,
+    dryRun,
+    confirm: canPrompt && !raw.yes && !dryRun,
+    export: raw.export ?? null,
+    concurrency: raw.concurrency ?? null,
+    json: raw.json === true,
+    quiet: globals.quiet === true,
+  };
+}
+
 /** The Interactions a run is about, and the Sessions it could not read (filled in while it is read). */
 export interface TargetStream {
   targets: AsyncIterable<PurgeTarget>;
@@ -58,9 +101,7 @@ export interface TargetStream {
 }
 
 export interface CleanupRun {
-  context: CliContext;
-  globals: GlobalFlags;
-  raw: RawCleanup;
+  options: CleanupOptions;
   /** Finds the Service and returns a fresh stream of targets each time it is called (prompt, then run). */
   targets(client: ApiClient, serviceSid: string | undefined): Promise<() => TargetStream>;
   /** Runs once the Interactions are done, if the run was not stopped (purge --delete-sessions); returns lines for stderr. */
@@ -77,33 +118,25 @@ export interface CleanupRun {
 
 /** Checks, plans, confirms, runs and reports a cleanup. Every usage check happens before a request is sent. */
 export async function runCleanup(run: CleanupRun): Promise<void> {
-  const { context, globals, raw } = run;
-  const io = await context.io();
-  const dryRun = raw.dryRun === true;
-  const canPrompt = await io.canPrompt();
-  const interactive = canPrompt && !raw.yes && !dryRun;
-  if (!dryRun && !raw.yes && !canPrompt) {
-    throw new UsageError(
-      "this deletes data: pass --yes to confirm (there is no terminal to ask on), or --dry-run",
-    );
-  }
+  const { options: opts } = run;
+  const { io, dryRun } = opts;
   const startedAt = new Date();
-  const exportFile = raw.export && !dryRun ? await ExportFile.open(raw.export) : null;
+  const exportFile = opts.export && !dryRun ? await ExportFile.open(opts.export) : null;
   if (exportFile?.repaired) io.err(exportFile.repaired);
   try {
-    const limiter = new AdaptiveLimiter(raw.concurrency ?? DEFAULT_CEILING);
-    const { client, config } = await connect(context, globals, { gate: limiter });
+    const limiter = new AdaptiveLimiter(opts.concurrency ?? DEFAULT_CEILING);
+    const { client, config } = await opts.connect({ gate: limiter });
     const targets = await run.targets(client, config.serviceSid);
-    const quiet = globals.quiet === true || raw.json === true;
+    const quiet = opts.quiet || opts.json;
     // What a person confirms is what runs: the run acts on no Interaction the prompt did not count.
-    const confirmed = interactive
-      ? await confirm(io, client, targets, raw.includeResources === true, run.confirmNote)
+    const confirmed = opts.confirm
+      ? await confirm(io, client, targets, opts.includeResources, run.confirmNote)
       : null;
     if (confirmed === false) {
       io.err("Cancelled: nothing was deleted.");
       throw new SilentExit("cancelled");
     }
-    if (!raw.includeResources && !dryRun && io.isStderrTTY && !quiet) {
+    if (!opts.includeResources && !dryRun && io.isStderrTTY && !quiet) {
       io.err(
         "Note: only the Interactions are deleted; their linked Messages and Calls stay in the account (see --include-resources).",
       );
@@ -111,7 +144,7 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
     const stream = targets();
     const unconfirmed = { count: 0 };
     const toRun = confirmed ? onlyConfirmed(stream.targets, confirmed, unconfirmed) : stream.targets;
-    const { report, listingError } = await execute(io, client, toRun, raw, exportFile, quiet, limiter);
+    const { report, listingError } = await execute(io, client, toRun, opts, exportFile, quiet, limiter);
     report.incomplete_sessions = [...stream.incompleteSessions];
     const ran = listingError === undefined && report.stopped === null;
     const afterLines = ran ? ((await run.afterInteractions?.(client, report, exportFile)) ?? []) : [];
@@ -121,7 +154,7 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
     // Ctrl-C) must not turn a failed or interrupted run into exit 0.
     const outcome = listingError === undefined ? outcomeOf(report) : null;
     try {
-      if (raw.json) {
+      if (opts.json) {
         const { command, serviceSid, parameters } = run.describe();
         const metadata = {
           command,
@@ -130,20 +163,20 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
           serviceSid,
           parameters: {
             ...parameters,
-            include_resources: raw.includeResources === true,
+            include_resources: opts.includeResources,
             dry_run: dryRun,
-            export: raw.export ?? null,
-            concurrency: raw.concurrency ?? `adaptive, up to ${DEFAULT_CEILING}`,
+            export: opts.export,
+            concurrency: opts.concurrency ?? `adaptive, up to ${DEFAULT_CEILING}`,
           },
         };
         const full = withRunMetadata(metadata, { ...report, requests: client.requestCounts() });
-        await io.out(`${jsonText(full)}\n`);
+        await writeJson(io, full);
       } else io.stderr.write(renderPurgeSummary(io, report));
     } catch (error) {
       if (!(error instanceof BrokenPipeError)) throw error;
     }
-    if (!raw.json) for (const session of report.incomplete_sessions) io.err(incompleteLine(session));
-    if (!raw.json) for (const line of afterLines) io.err(line);
+    if (!opts.json) for (const session of report.incomplete_sessions) io.err(incompleteLine(session));
+    if (!opts.json) for (const line of afterLines) io.err(line);
     if (unconfirmed.count > 0) {
       io.err(
         `${unconfirmed.count} ${plural(unconfirmed.count, "Interaction")} listed after the confirmation were left for the next run.`,
@@ -163,12 +196,12 @@ async function execute(
   io: IOStreams,
   client: ApiClient,
   targets: AsyncIterable<PurgeTarget>,
-  raw: RawCleanup,
+  opts: CleanupOptions,
   exportFile: ExportFile | null,
   quiet: boolean,
   limiter: AdaptiveLimiter,
 ): Promise<PurgeResult> {
-  const dryRun = raw.dryRun === true;
+  const { dryRun } = opts;
   const controller = new AbortController();
   const spinner = quiet ? null : await io.spinner(dryRun ? "Listing…" : "Deleting…");
   const onSigint = () => {
@@ -189,7 +222,7 @@ async function execute(
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigterm);
   const planWriter =
-    dryRun && !raw.json
+    dryRun && !opts.json
       ? createWriter<Interaction>(io, {
           format: io.isStdoutTTY ? "table" : "tsv",
           columns: DEFAULT_INTERACTION_COLUMNS.map(
@@ -203,9 +236,9 @@ async function execute(
   try {
     const result = await runPurge(client, targets, {
       dryRun,
-      includeResources: raw.includeResources === true,
+      includeResources: opts.includeResources,
       // One request of each Interaction is on the wire at a time: as many workers as the limiter may allow.
-      concurrency: raw.concurrency ?? DEFAULT_CEILING,
+      concurrency: opts.concurrency ?? DEFAULT_CEILING,
       // …but only as many Interactions in progress as the limiter allows requests now: none waits
       // for a slot, so a stop (80615) is seen before the next request of any of them.
       room: () => limiter.limit,

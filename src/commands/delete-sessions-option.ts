@@ -1,15 +1,11 @@
 import type { Command } from "commander";
 import type { ApiClient } from "../api/client.js";
 import { DEFAULT_CEILING } from "../purge/adaptive-limiter.js";
-import {
-  DEFAULT_DELETABLE_STATUSES,
-  deleteSessions,
-  describeSessionDeletion,
-} from "../purge/delete-sessions.js";
+import { deleteSessions, describeSessionDeletion } from "../purge/delete-sessions.js";
 import type { ExportFile } from "../purge/export-file.js";
 import type { PurgeReport } from "../purge/outcomes.js";
 import type { Selection } from "../select/selection.js";
-import type { RawCleanup } from "./cleanup.js";
+import type { CleanupOptions, RawCleanup } from "./cleanup.js";
 
 export interface RawPurge extends RawCleanup {
   deleteSessions?: boolean;
@@ -24,16 +20,20 @@ export function addDeleteSessionsOption(command: Command): Command {
 }
 
 /** The `afterInteractions` step of `purge --delete-sessions` (src/purge/delete-sessions.ts). */
-export function deleteSessionsHook(raw: RawPurge, selection: Selection, serviceSid: () => string) {
+export function deleteSessionsHook(
+  opts: CleanupOptions & { selection: Selection },
+  statuses: string[],
+  serviceSid: () => string,
+) {
   return async (client: ApiClient, report: PurgeReport, exportFile: ExportFile | null): Promise<string[]> => {
     const result = await deleteSessions(client, {
       serviceSid: serviceSid(),
-      selection,
-      statuses: raw.sessionStatus ?? [...DEFAULT_DELETABLE_STATUSES],
-      dryRun: raw.dryRun === true,
-      includeResources: raw.includeResources === true,
+      selection: opts.selection,
+      statuses,
+      dryRun: opts.dryRun,
+      includeResources: opts.includeResources,
       exportFile,
-      concurrency: raw.concurrency ?? DEFAULT_CEILING,
+      concurrency: opts.concurrency ?? DEFAULT_CEILING,
     });
     report.session_deletion = result;
     return describeSessionDeletion(result);
@@ -41,7 +41,6 @@ export function deleteSessionsHook(raw: RawPurge, selection: Selection, serviceS
 }
 
 /** What the confirmation adds: which Sessions go after the Interactions. */
-export function sessionsNote(raw: RawPurge): string {
-  const statuses = raw.sessionStatus ?? DEFAULT_DELETABLE_STATUSES;
+export function sessionsNote(statuses: readonly string[]): string {
   return `, then every Session in scope left empty whose status is ${statuses.join(" or ")} (with its Participants)`;
 }

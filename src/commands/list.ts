@@ -1,18 +1,21 @@
 import { Command } from "commander";
 import type { Interaction } from "../api/types.js";
+import type { GlobalFlags } from "../config.js";
 import { SilentExit } from "../errors.js";
+import type { IOStreams } from "../io.js";
 import { AdaptiveLimiter } from "../purge/adaptive-limiter.js";
+import type { Column } from "../render/columns.js";
 import { DEFAULT_INTERACTION_COLUMNS, INTERACTION_COLUMNS } from "../render/interaction-columns.js";
 import { readProgressLine } from "../render/progress.js";
-import { createWriter } from "../render/writers.js";
+import { createWriter, type OutputFormat } from "../render/writers.js";
 import { selectInteractions } from "../select/interactions.js";
 import type { Selection } from "../select/selection.js";
 import { resolveServiceSid } from "../select/service.js";
-import { type CliContext, connect, globalsOf } from "./context.js";
+import { type CliContext, type Connect, connector, globalsOf } from "./context.js";
 import { addOutputOptions, chooseColumns, outputFormat, type RawOutput } from "./output-options.js";
 import { addSelectionOptions, parseSelection } from "./selection-options.js";
 
-export function listCommand(context: CliContext): Command {
+export function listCommand(context: CliContext, runF = runList): Command {
   const command = new Command("list")
     .description("List the Interactions of one or more Sessions, filtered client-side")
     .addHelpText(
@@ -28,37 +31,47 @@ Examples:
     command,
     `columns for table/TSV output (default ${DEFAULT_INTERACTION_COLUMNS.join(",")}; any Interaction field, e.g. data)`,
   );
-  return command.action(async (raw: Parameters<typeof parseSelection>[0] & RawOutput, cmd: Command) => {
+  return command.action(async (raw: RawList, cmd: Command) => {
     const io = await context.io();
-    const selection = parseSelection(raw);
-    const format = outputFormat(raw, io);
-    const columns = chooseColumns(raw, INTERACTION_COLUMNS, DEFAULT_INTERACTION_COLUMNS);
-    const globals = globalsOf(cmd);
-    // Several Sessions are read at once: the same adaptive limit on requests in flight as purge.
-    const { client, config } = await connect(context, globals, { gate: new AdaptiveLimiter() });
-    await runList(
-      { context, selection, format, columns, quiet: globals.quiet === true },
-      client,
-      config.serviceSid,
-    );
+    return runF(parseListOptions(raw, io, globalsOf(cmd), context.env));
   });
 }
 
-interface ListOptions {
-  context: CliContext;
+type RawList = Parameters<typeof parseSelection>[0] & RawOutput;
+
+export interface ListOptions {
+  io: IOStreams;
+  connect: Connect;
   selection: Selection;
-  format: ReturnType<typeof outputFormat>;
-  columns: ReturnType<typeof chooseColumns<Interaction>>;
+  format: OutputFormat;
+  columns: Column<Interaction>[];
   quiet: boolean;
 }
 
-async function runList(
-  options: ListOptions,
-  client: Parameters<typeof resolveServiceSid>[0],
-  serviceSid: string | undefined,
-): Promise<void> {
-  const io = await options.context.io();
-  const service = await resolveServiceSid(client, serviceSid, options.selection.sessionSids);
+export function parseListOptions(
+  raw: RawList,
+  io: IOStreams,
+  globals: GlobalFlags,
+  env: NodeJS.ProcessEnv,
+): ListOptions {
+  const selection = parseSelection(raw);
+  const format = outputFormat(raw, io);
+  const columns = chooseColumns(raw, INTERACTION_COLUMNS, DEFAULT_INTERACTION_COLUMNS);
+  return {
+    io,
+    connect: connector(io, globals, env),
+    selection,
+    format,
+    columns,
+    quiet: globals.quiet === true,
+  };
+}
+
+export async function runList(options: ListOptions): Promise<void> {
+  const { io } = options;
+  // Several Sessions are read at once: the same adaptive limit on requests in flight as purge.
+  const { client, config } = await options.connect({ gate: new AdaptiveLimiter() });
+  const service = await resolveServiceSid(client, config.serviceSid, options.selection.sessionSids);
   const stream = selectInteractions(client, service, options.selection);
   const writer = createWriter(io, {
     format: options.format,

@@ -3,14 +3,16 @@ import type { ApiClient } from "../api/client.js";
 import { listInteractionPages } from "../api/interactions.js";
 import { fetchSession, listSessions } from "../api/sessions.js";
 import type { Session } from "../api/types.js";
+import type { GlobalFlags } from "../config.js";
 import { TwilioApiError, UsageError } from "../errors.js";
 import type { IOStreams } from "../io.js";
 import { AdaptiveLimiter } from "../purge/adaptive-limiter.js";
+import { writeJson } from "../render/writers.js";
 import { Census, type CensusReport } from "../report/census.js";
 import { selectionParameters, withRunMetadata } from "../run-metadata.js";
 import { matches, type Selection } from "../select/selection.js";
 import { resolveServiceSid } from "../select/service.js";
-import { type CliContext, connect, globalsOf } from "./context.js";
+import { type CliContext, type Connect, connector, globalsOf } from "./context.js";
 import { instantArg } from "./parsers.js";
 import { addSelectionOptions, parseSelection } from "./selection-options.js";
 
@@ -18,14 +20,17 @@ import { addSelectionOptions, parseSelection } from "./selection-options.js";
 const SESSIONS_AT_ONCE = 16;
 
 export interface ReportOptions {
+  io: IOStreams;
+  connect: Connect;
   selection: Selection;
   /** Count what `purge --until <purgeUntil>` would delete; null: leave that section out. */
   purgeUntil: Date | null;
   format: "table" | "tsv" | "json";
+  /** No progress line (--quiet). */
   quiet: boolean;
 }
 
-export function reportCommand(context: CliContext): Command {
+export function reportCommand(context: CliContext, runF = runReport): Command {
   const command = new Command("report")
     .description("Count the personal data a Service holds in Proxy: where, what, and how old")
     .addHelpText(
@@ -53,45 +58,38 @@ Examples:
     .option("--json", "print the report as one JSON object");
   return command.action(async (raw: RawReport, cmd: Command) => {
     const io = await context.io();
-    const options = parseReportOptions(raw, io);
-    const globals = globalsOf(cmd);
-    await runReport(
-      io,
-      options,
-      async () => {
-        const limiter = new AdaptiveLimiter();
-        const { client, config } = await connect(context, globals, { gate: limiter });
-        return { client, serviceSid: config.serviceSid };
-      },
-      globals.quiet === true,
-    );
+    return runF(parseReportOptions(raw, io, globalsOf(cmd), context.env));
   });
 }
 
 type RawReport = Parameters<typeof parseSelection>[0] & { purgeUntil?: Date; json?: boolean };
 
-export function parseReportOptions(raw: RawReport, io: IOStreams, now = Date.now()): ReportOptions {
+export function parseReportOptions(
+  raw: RawReport,
+  io: IOStreams,
+  globals: GlobalFlags,
+  env: NodeJS.ProcessEnv,
+  now = Date.now(),
+): ReportOptions {
   if (raw.limit !== undefined) throw new UsageError("--limit does not apply to report: it counts everything");
   const allSessions = raw.allSessions === true || raw.session === undefined;
   if (raw.sessionStatus && raw.session) throw new UsageError("--session-status goes with --all-sessions");
   const selection = parseSelection({ ...raw, allSessions, session: allSessions ? [] : raw.session });
   return {
+    io,
+    connect: connector(io, globals, env),
     selection,
     purgeUntil: raw.purgeUntil ?? new Date(now - 30 * 86_400_000),
     format: raw.json ? "json" : io.isStdoutTTY ? "table" : "tsv",
-    quiet: false,
+    quiet: globals.quiet === true,
   };
 }
 
-export async function runReport(
-  io: IOStreams,
-  options: ReportOptions,
-  open: () => Promise<{ client: ApiClient; serviceSid: string | undefined }>,
-  quiet: boolean,
-): Promise<void> {
+export async function runReport(options: ReportOptions): Promise<void> {
+  const { io, quiet } = options;
   const startedAt = new Date();
-  const { client, serviceSid } = await open();
-  const service = await resolveServiceSid(client, serviceSid, options.selection.sessionSids);
+  const { client, config } = await options.connect({ gate: new AdaptiveLimiter() });
+  const service = await resolveServiceSid(client, config.serviceSid, options.selection.sessionSids);
   const census = new Census(new Date(), options.purgeUntil);
   const spinner = quiet || options.format === "json" ? null : await io.spinner("Reading Sessions…");
   let sessionsRead = 0;
@@ -139,7 +137,7 @@ export async function runReport(
     },
   };
   const report = { ...census.result(), requests: client.requestCounts() };
-  if (options.format === "json") return io.out(`${JSON.stringify(withRunMetadata(run, report))}\n`);
+  if (options.format === "json") return writeJson(io, withRunMetadata(run, report));
   await write(io, options.format, report);
 }
 

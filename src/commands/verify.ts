@@ -1,13 +1,15 @@
 import { Command, Option } from "commander";
+import type { GlobalFlags } from "../config.js";
 import { SilentExit } from "../errors.js";
+import type { IOStreams } from "../io.js";
 import { AdaptiveLimiter, DEFAULT_CEILING } from "../purge/adaptive-limiter.js";
 import { plural } from "../render/purge-summary.js";
-import { terminalText } from "../render/terminal-text.js";
+import { verifySummaryLines } from "../render/verify-summary.js";
 import { withRunMetadata } from "../run-metadata.js";
 import { runChecks } from "../verify/check.js";
 import { readExportFiles } from "../verify/export-lines.js";
 import { createVerifyOutput, summaryOf } from "../verify/output.js";
-import { type CliContext, connect, globalsOf } from "./context.js";
+import { type CliContext, type Connect, connector, globalsOf } from "./context.js";
 import { integerArg } from "./parsers.js";
 
 interface RawVerify {
@@ -15,7 +17,19 @@ interface RawVerify {
   concurrency?: number;
 }
 
-export function verifyCommand(context: CliContext): Command {
+export interface VerifyOptions {
+  io: IOStreams;
+  connect: Connect;
+  files: string[];
+  /** Lines in the files (read once while parsing, so bad input is found before any request). */
+  lines: number;
+  /** A hard cap on requests in flight; null: adaptive. */
+  concurrency: number | null;
+  json: boolean;
+  quiet: boolean;
+}
+
+export function verifyCommand(context: CliContext, runF = runVerify): Command {
   return new Command("verify")
     .description(
       "Check that everything an --export file lists (Interactions, Messages, Calls, Media, Recordings, Transcriptions, Sessions, Participants) is gone",
@@ -40,67 +54,72 @@ Examples:
     )
     .action(async (files: string[], raw: RawVerify, cmd: Command) => {
       const io = await context.io();
-      // A first pass reads every line, so bad input is reported before a single request is sent.
-      let lines = 0;
-      for await (const _ of readExportFiles(files)) lines++;
-      const limiter = new AdaptiveLimiter(raw.concurrency ?? DEFAULT_CEILING);
-      const { client } = await connect(context, globalsOf(cmd), { gate: limiter });
-      const startedAt = new Date();
-      const output = createVerifyOutput(io, raw.json === true, () =>
-        withRunMetadata(
-          {
-            command: "verify",
-            startedAt,
-            accountSid: client.accountSid,
-            serviceSid: null,
-            parameters: { files, concurrency: raw.concurrency ?? `adaptive, up to ${DEFAULT_CEILING}` },
-          },
-          { requests: client.requestCounts() },
-        ),
-      );
-      const quiet = globalsOf(cmd).quiet === true || raw.json === true;
-      const spinner = quiet ? null : await io.spinner(`Checking ${lines} ${plural(lines, "line")}…`);
-      let done = 0;
-      let shown = 0;
-      let progress: Awaited<ReturnType<typeof runChecks>>;
-      try {
-        progress = await runChecks(
-          client,
-          readExportFiles(files),
-          raw.concurrency ?? DEFAULT_CEILING,
-          (check, outcome) => {
-            done++;
-            if (spinner && Date.now() - shown > 100) {
-              shown = Date.now();
-              spinner.text = `Checking… ${done} checked`;
-            }
-            return output.add(check, outcome);
-          },
-        );
-      } finally {
-        spinner?.stop();
-      }
-      await output.end(progress, files);
-      const { totals, all_gone, other_account } = summaryOf(progress, files);
-      if (!raw.json) {
-        const { all } = totals;
-        const verdict = all_gone
-          ? "everything listed is gone"
-          : all.remaining === 0 && all.errors === 0
-            ? "everything checked is gone"
-            : [
-                all.remaining > 0 ? `${all.remaining} still ${all.remaining === 1 ? "exists" : "exist"}` : "",
-                all.errors > 0 ? `${all.errors} could not be checked` : "",
-              ]
-                .filter(Boolean)
-                .join(", ");
-        io.err(`Checked ${all.checked}: ${all.gone} gone; ${verdict}.`);
-        if (other_account.lines > 0) {
-          io.err(
-            `${other_account.lines} ${plural(other_account.lines, "line")} of another account (${terminalText(other_account.account_sids.join(", "))}) not checked: run verify with that account's credentials.`,
-          );
-        }
-      }
-      if (!all_gone) throw new SilentExit("failed");
+      return runF(await parseVerifyOptions(files, raw, io, globalsOf(cmd), context.env));
     });
+}
+
+export async function parseVerifyOptions(
+  files: string[],
+  raw: RawVerify,
+  io: IOStreams,
+  globals: GlobalFlags,
+  env: NodeJS.ProcessEnv,
+): Promise<VerifyOptions> {
+  // A first pass reads every line, so bad input is reported before a single request is sent.
+  let lines = 0;
+  for await (const _ of readExportFiles(files)) lines++;
+  return {
+    io,
+    connect: connector(io, globals, env),
+    files,
+    lines,
+    concurrency: raw.concurrency ?? null,
+    json: raw.json === true,
+    quiet: globals.quiet === true,
+  };
+}
+
+export async function runVerify(opts: VerifyOptions): Promise<void> {
+  const { io, files, lines } = opts;
+  const limiter = new AdaptiveLimiter(opts.concurrency ?? DEFAULT_CEILING);
+  const { client } = await opts.connect({ gate: limiter });
+  const startedAt = new Date();
+  const output = createVerifyOutput(io, opts.json, () =>
+    withRunMetadata(
+      {
+        command: "verify",
+        startedAt,
+        accountSid: client.accountSid,
+        serviceSid: null,
+        parameters: { files, concurrency: opts.concurrency ?? `adaptive, up to ${DEFAULT_CEILING}` },
+      },
+      { requests: client.requestCounts() },
+    ),
+  );
+  const quiet = opts.quiet || opts.json;
+  const spinner = quiet ? null : await io.spinner(`Checking ${lines} ${plural(lines, "line")}…`);
+  let done = 0;
+  let shown = 0;
+  let progress: Awaited<ReturnType<typeof runChecks>>;
+  try {
+    progress = await runChecks(
+      client,
+      readExportFiles(files),
+      opts.concurrency ?? DEFAULT_CEILING,
+      (check, outcome) => {
+        done++;
+        if (spinner && Date.now() - shown > 100) {
+          shown = Date.now();
+          spinner.text = `Checking… ${done} checked`;
+        }
+        return output.add(check, outcome);
+      },
+    );
+  } finally {
+    spinner?.stop();
+  }
+  await output.end(progress, files);
+  const summary = summaryOf(progress, files);
+  if (!opts.json) for (const line of verifySummaryLines(summary)) io.err(line);
+  if (!summary.all_gone) throw new SilentExit("failed");
 }
