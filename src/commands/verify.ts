@@ -4,11 +4,11 @@ import { SilentExit } from "../errors.js";
 import type { IOStreams } from "../io.js";
 import { AdaptiveLimiter, DEFAULT_CEILING } from "../purge/adaptive-limiter.js";
 import { plural } from "../render/purge-summary.js";
-import { verifySummaryLines } from "../render/verify-summary.js";
+import { createVerifyOutput, verifySummaryLines } from "../render/verify-output.js";
 import { withRunMetadata } from "../run-metadata.js";
 import { runChecks } from "../verify/check.js";
 import { readExportFiles } from "../verify/export-lines.js";
-import { createVerifyOutput, summaryOf } from "../verify/output.js";
+import { summaryOf } from "../verify/summary.js";
 import { type CliContext, type Connect, connector, globalsOf } from "./context.js";
 import { integerArg } from "./parsers.js";
 

@@ -1,9 +1,11 @@
 import type { IOStreams } from "../io.js";
-import type { Column } from "../render/columns.js";
-import { jsonText } from "../render/terminal-text.js";
-import { createWriter } from "../render/writers.js";
-import type { CheckOutcome, VerifyProgress } from "./check.js";
-import type { Check } from "./export-lines.js";
+import type { CheckOutcome, VerifyProgress } from "../verify/check.js";
+import type { Check } from "../verify/export-lines.js";
+import { summaryOf } from "../verify/summary.js";
+import type { Column } from "./columns.js";
+import { plural } from "./purge-summary.js";
+import { jsonText, terminalText } from "./terminal-text.js";
+import { createWriter } from "./writers.js";
 
 /** One row of what still exists or could not be checked. */
 export interface VerifyRow {
@@ -84,19 +86,28 @@ function jsonOutput(io: IOStreams, metadata: () => object): VerifyOutput {
   };
 }
 
-export function summaryOf(progress: VerifyProgress, files: readonly string[]) {
-  const all = { checked: 0, gone: 0, remaining: 0, errors: 0 };
-  for (const totals of Object.values(progress.totals)) {
-    all.checked += totals.checked;
-    all.gone += totals.gone;
-    all.remaining += totals.remaining;
-    all.errors += totals.errors;
+/** `verify`'s closing lines on stderr (without --json): what was checked and the verdict. */
+export function verifySummaryLines({
+  totals,
+  all_gone,
+  other_account,
+}: ReturnType<typeof summaryOf>): string[] {
+  const { all } = totals;
+  const verdict = all_gone
+    ? "everything listed is gone"
+    : all.remaining === 0 && all.errors === 0
+      ? "everything checked is gone"
+      : [
+          all.remaining > 0 ? `${all.remaining} still ${all.remaining === 1 ? "exists" : "exist"}` : "",
+          all.errors > 0 ? `${all.errors} could not be checked` : "",
+        ]
+          .filter(Boolean)
+          .join(", ");
+  const lines = [`Checked ${all.checked}: ${all.gone} gone; ${verdict}.`];
+  if (other_account.lines > 0) {
+    lines.push(
+      `${other_account.lines} ${plural(other_account.lines, "line")} of another account (${terminalText(other_account.account_sids.join(", "))}) not checked: run verify with that account's credentials.`,
+    );
   }
-  return {
-    files: [...files],
-    // Lines of another account were not checked: no proof either way (wrong credentials must not pass).
-    all_gone: all.remaining === 0 && all.errors === 0 && progress.otherAccountLines === 0,
-    totals: { all, ...progress.totals },
-    other_account: { lines: progress.otherAccountLines, account_sids: [...progress.otherAccounts] },
-  };
+  return lines;
 }
