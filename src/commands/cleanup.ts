@@ -116,7 +116,10 @@ export interface CleanupRun {
   describe(): { command: "purge" | "delete"; serviceSid: string | null; parameters: Record<string, unknown> };
 }
 
-/** Checks, plans, confirms, runs and reports a cleanup. Every usage check happens before a request is sent. */
+/**
+ * Plans, confirms, runs and reports a cleanup. Its flags were checked by parseCleanupOptions; an unusable
+ * --export file is found here, still before any request is sent.
+ */
 export async function runCleanup(run: CleanupRun): Promise<void> {
   const { options: opts } = run;
   const { io, dryRun } = opts;

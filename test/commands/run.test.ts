@@ -4,6 +4,7 @@ import { runDelete } from "../../src/commands/delete.js";
 import { runFetch } from "../../src/commands/fetch.js";
 import { runList } from "../../src/commands/list.js";
 import { runPurge } from "../../src/commands/purge.js";
+import { runReport } from "../../src/commands/report.js";
 import { runSessions } from "../../src/commands/sessions.js";
 import { exitCodeFor } from "../../src/errors.js";
 import { createTestIO, type TestIOOptions } from "../../src/io.js";
@@ -253,5 +254,31 @@ describe("runPurge", () => {
     expect(await exitOf(run)).toBe(0);
     expect(test.stderr()).toContain(`Delete ${interactions.length} Interactions in 1 Session`);
     expect(await interactionsLeft(service, session)).toBe(0);
+  });
+});
+
+describe("runReport", () => {
+  it("--json: every Session and Interaction of the Service counted, one JSON object on stdout", async () => {
+    const state = await stateOf(emu);
+    const { test, io, connect } = common();
+    await runReport({
+      io,
+      connect,
+      selection: selection([], { allSessions: true }),
+      purgeUntil: null,
+      format: "json",
+      quiet: false,
+    });
+    const report = JSON.parse(test.stdout()) as {
+      command: string;
+      sessions: { total: number };
+      interactions: { total: number };
+      would_purge: unknown;
+    };
+    expect(report.command).toBe("report");
+    expect(report.sessions.total).toBe(state.counts.sessions);
+    expect(report.interactions.total).toBe(state.counts.interactions);
+    expect(report.would_purge).toBeNull();
+    expect(test.stderr()).toBe("");
   });
 });
