@@ -8,7 +8,14 @@ import { AdaptiveLimiter, DEFAULT_CEILING } from "../purge/adaptive-limiter.js";
 import { type PurgeResult, runPurge } from "../purge/engine.js";
 import { ExportFile } from "../purge/export-file.js";
 import type { PurgeReport } from "../purge/outcomes.js";
-import { addToTotals, emptyTotals, type PurgeTarget, planDeletion } from "../purge/plan.js";
+import {
+  addToTotals,
+  DEFAULT_VISIBLE_DAYS,
+  emptyTotals,
+  type PurgeTarget,
+  planDeletion,
+  VISIBLE_DAYS_RANGE,
+} from "../purge/plan.js";
 import { DEFAULT_INTERACTION_COLUMNS, INTERACTION_COLUMNS } from "../render/interaction-columns.js";
 import { plural, renderPurgeSummary } from "../render/purge-summary.js";
 import { jsonText, terminalText } from "../render/terminal-text.js";
@@ -39,6 +46,14 @@ export function addCleanupOptions(command: Command): Command {
         `a hard cap on requests in flight (default: adaptive, up to ${DEFAULT_CEILING})`,
       ).argParser(integerArg(1, 256)),
     )
+    .addOption(
+      new Option(
+        "--visible-days <n>",
+        "a linked Message/Call answering 404 for an Interaction older than this is counted not_visible (it may be archived) and the Interaction kept",
+      )
+        .argParser(integerArg(...VISIBLE_DAYS_RANGE))
+        .default(DEFAULT_VISIBLE_DAYS),
+    )
     .option("--json", "print the report as one JSON object on stdout");
 }
 
@@ -48,6 +63,7 @@ export interface RawCleanup {
   yes?: boolean;
   export?: string;
   concurrency: number;
+  visibleDays?: number;
   json?: boolean;
 }
 
@@ -134,6 +150,7 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
             dry_run: dryRun,
             export: raw.export ?? null,
             concurrency: raw.concurrency ?? `adaptive, up to ${DEFAULT_CEILING}`,
+            visible_days: raw.visibleDays ?? DEFAULT_VISIBLE_DAYS,
           },
         };
         const full = withRunMetadata(metadata, { ...report, requests: client.requestCounts() });
@@ -208,6 +225,7 @@ async function execute(
       // …but only as many Interactions in progress as the limiter allows requests now: none waits
       // for a slot, so a stop (80615) is seen before the next request of any of them.
       room: () => limiter.limit,
+      visibleDays: raw.visibleDays,
       exportFile,
       stop: controller.signal,
       async onDone(target, progress) {
@@ -289,6 +307,8 @@ export function exitCodeOf(report: PurgeReport): number {
   if (report.stopped === "auth") return ExitCode.auth;
   if (report.stopped === "legal_hold" || report.stopped === "error") return ExitCode.failure;
   if (report.interactions.failed > 0 || report.resources.failed > 0) return ExitCode.failure;
+  // Kept because a linked record may be archived: it still exists and could not be deleted.
+  if (report.interactions.not_visible > 0) return ExitCode.failure;
   if ((report.session_deletion?.failed ?? 0) > 0) return ExitCode.failure;
   if (report.incomplete_sessions.length > 0) return ExitCode.failure;
   if (report.stopped === "interrupted") return ExitCode.interrupted;
