@@ -55,6 +55,8 @@ export interface PurgeOptions {
    * worker takes a new one only below it, so none is pulled from the list to wait for a request slot.
    */
   room?(): number;
+  /** Lets the engine hear when room() grows other than when an Interaction ends (see AdaptiveLimiter.room). */
+  onRoom?(grew: () => void): void;
   /**
    * A linked resource answering 404/20404 counts as already gone only for an Interaction created within
    * this many days; for an older one it may be archived: not visible, and the Interaction is kept.
@@ -125,13 +127,17 @@ export async function runPurge(
     }
     return new Promise((resolve) => waiting.push(resolve));
   };
-  const leave = () => {
-    active--;
+  const admit = () => {
     while (waiting.length > 0 && active < room()) {
       active++;
       waiting.shift()?.();
     }
   };
+  const leave = () => {
+    active--;
+    admit();
+  };
+  options.onRoom?.(admit);
   const halted = () => stopReason !== null;
   /**
    * Called before every request: after a legal hold (80615) or refused credentials, nothing more is

@@ -285,4 +285,46 @@ describe("room", () => {
     expect(most).toBeLessThanOrEqual(6);
     expect(most).toBeGreaterThan(3);
   });
+
+  it("room that grows while no Interaction ends (a request went to sleep) is taken at once", async () => {
+    let room = 1;
+    let grow: () => void = () => undefined;
+    let secondStarted: () => void = () => undefined;
+    const second = new Promise<void>((resolve) => {
+      secondStarted = resolve;
+    });
+    const order: string[] = [];
+    const client: ApiClient = {
+      ...ORIGINS,
+      requestCounts: () => ({ total: 0, by_status: {} }),
+      getJson: () => Promise.reject(new Error("no GET expected")),
+      async delete(url: string) {
+        order.push(url.slice(-3));
+        if (order.length === 1) {
+          // The first Interaction's request sleeps (a Retry-After): the room grows by one, and the
+          // second Interaction must start before the first can end.
+          room = 2;
+          grow();
+          await Promise.race([second, new Promise((resolve) => setTimeout(resolve, 2000))]);
+          order.push("first done");
+        } else if (order.length === 2) secondStarted();
+      },
+    };
+    async function* two() {
+      for (let n = 0; n < 2; n++) yield { ...target(), sid: sid("KI", 200 + n) };
+    }
+    const { report } = await runPurge(client, two(), {
+      dryRun: false,
+      includeResources: false,
+      concurrency: 10,
+      exportFile: null,
+      stop: new AbortController().signal,
+      room: () => room,
+      onRoom(listener) {
+        grow = listener;
+      },
+    });
+    expect(report.interactions.deleted).toBe(2);
+    expect(order).toEqual(["0c8", "0c9", "first done"]);
+  });
 });
