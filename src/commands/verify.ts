@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import { ExitCode, SilentExit } from "../errors.js";
 import { AdaptiveLimiter, DEFAULT_CEILING } from "../purge/adaptive-limiter.js";
+import { DEFAULT_VISIBLE_DAYS, VISIBLE_DAYS_RANGE } from "../purge/plan.js";
 import { plural } from "../render/purge-summary.js";
 import { terminalText } from "../render/terminal-text.js";
 import { withRunMetadata } from "../run-metadata.js";
@@ -13,6 +14,7 @@ import { integerArg } from "./parsers.js";
 interface RawVerify {
   json?: boolean;
   concurrency?: number;
+  visibleDays?: number;
 }
 
 export function verifyCommand(context: CliContext): Command {
@@ -26,6 +28,14 @@ export function verifyCommand(context: CliContext): Command {
         "--concurrency <n>",
         `a hard cap on requests in flight (default: adaptive, up to ${DEFAULT_CEILING})`,
       ).argParser(integerArg(1, 256)),
+    )
+    .addOption(
+      new Option(
+        "--visible-days <n>",
+        "a Message/Call (or what is under one) answering 404 for an Interaction older than this may be archived: not visible, not proved gone",
+      )
+        .argParser(integerArg(...VISIBLE_DAYS_RANGE))
+        .default(DEFAULT_VISIBLE_DAYS),
     )
     .option("--json", "print the result as one JSON object on stdout")
     .addHelpText(
@@ -53,7 +63,11 @@ Examples:
             startedAt,
             accountSid: client.accountSid,
             serviceSid: null,
-            parameters: { files, concurrency: raw.concurrency ?? `adaptive, up to ${DEFAULT_CEILING}` },
+            parameters: {
+              files,
+              concurrency: raw.concurrency ?? `adaptive, up to ${DEFAULT_CEILING}`,
+              visible_days: raw.visibleDays ?? DEFAULT_VISIBLE_DAYS,
+            },
           },
           { requests: client.requestCounts() },
         ),
@@ -76,6 +90,7 @@ Examples:
             }
             return output.add(check, outcome);
           },
+          raw.visibleDays,
         );
       } finally {
         spinner?.stop();
@@ -86,10 +101,13 @@ Examples:
         const { all } = totals;
         const verdict = all_gone
           ? "everything listed is gone"
-          : all.remaining === 0 && all.errors === 0
+          : all.remaining === 0 && all.errors === 0 && all.not_visible === 0
             ? "everything checked is gone"
             : [
                 all.remaining > 0 ? `${all.remaining} still ${all.remaining === 1 ? "exists" : "exist"}` : "",
+                all.not_visible > 0
+                  ? `${all.not_visible} not visible (404, but older than --visible-days: may be archived, see docs/reliability.md#archived-records)`
+                  : "",
                 all.errors > 0 ? `${all.errors} could not be checked` : "",
               ]
                 .filter(Boolean)
