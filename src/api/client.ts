@@ -17,11 +17,13 @@ export interface RequestLog {
  * Limits the requests on the wire (e.g. purge's adaptive limiter). `acquire` is awaited before every
  * attempt, retries included; `release` follows each attempt with its HTTP status (null: no response)
  * and Twilio's Twilio-Concurrent-Requests header (the account's requests in flight), when present.
- * A request waiting out a retry backoff holds no permit.
+ * A request waiting out a retry backoff holds no permit; `resting` (optional) is told when such a
+ * wait starts (+1) and ends (-1).
  */
 export interface RequestGate {
   acquire(): Promise<void>;
   release(status: number | null, concurrentRequests?: number): void;
+  resting?(delta: 1 | -1): void;
 }
 
 export interface ClientHooks {
@@ -127,13 +129,23 @@ export function createApiClient(config: ClientConfig, hooks: ClientHooks = {}): 
         const context = error.options.context;
         const attempts = Number(context[key] ?? 0) + 1;
         context[key] = attempts;
-        return retryDelay(attempts, status, retryAfter);
+        const delay = retryDelay(attempts, status, retryAfter);
+        if (delay > 0 && gate?.resting && !context.resting) {
+          context.resting = true;
+          gate.resting(1);
+        }
+        return delay;
       },
     },
     hooks: {
       beforeRetry: [
         (error) => {
           releasePermit(error.options.context, null);
+          // got calls this once the delay is over, just before the retry.
+          if (error.options.context.resting) {
+            error.options.context.resting = false;
+            gate?.resting?.(-1);
+          }
           if (!error.response) count("network");
           const status = error.response?.statusCode ?? error.code;
           hooks.onRetry?.(status);

@@ -8,7 +8,14 @@ import { AdaptiveLimiter, DEFAULT_CEILING } from "../purge/adaptive-limiter.js";
 import { type PurgeResult, runPurge } from "../purge/engine.js";
 import { ExportFile } from "../purge/export-file.js";
 import type { PurgeReport } from "../purge/outcomes.js";
-import { addToTotals, emptyTotals, type PurgeTarget, planDeletion } from "../purge/plan.js";
+import {
+  addToTotals,
+  DEFAULT_VISIBLE_DAYS,
+  emptyTotals,
+  type PurgeTarget,
+  planDeletion,
+  VISIBLE_DAYS_RANGE,
+} from "../purge/plan.js";
 import { DEFAULT_INTERACTION_COLUMNS, INTERACTION_COLUMNS } from "../render/interaction-columns.js";
 import { plural, renderPurgeSummary } from "../render/purge-summary.js";
 import { terminalText } from "../render/terminal-text.js";
@@ -39,6 +46,14 @@ export function addCleanupOptions(command: Command): Command {
         `a hard cap on requests in flight (default: adaptive, up to ${DEFAULT_CEILING})`,
       ).argParser(integerArg(1, 256)),
     )
+    .addOption(
+      new Option(
+        "--visible-days <n>",
+        "a linked Message/Call answering 404 for an Interaction older than this is counted not_visible (it may be archived) and the Interaction kept",
+      )
+        .argParser(integerArg(...VISIBLE_DAYS_RANGE))
+        .default(DEFAULT_VISIBLE_DAYS),
+    )
     .option("--json", "print the report as one JSON object on stdout");
 }
 
@@ -48,6 +63,7 @@ export interface RawCleanup {
   yes?: boolean;
   export?: string;
   concurrency: number;
+  visibleDays?: number;
   json?: boolean;
 }
 
@@ -63,6 +79,8 @@ export interface CleanupOptions {
   export: string | null;
   /** A hard cap on requests in flight; null: adaptive. */
   concurrency: number | null;
+  /** Older Interactions whose linked records answer 20404 are kept as not_visible (may be archived). */
+  visibleDays: number;
   json: boolean;
   quiet: boolean;
 }
@@ -89,6 +107,7 @@ export async function parseCleanupOptions(
     confirm: canPrompt && !raw.yes && !dryRun,
     export: raw.export ?? null,
     concurrency: raw.concurrency ?? null,
+    visibleDays: raw.visibleDays ?? DEFAULT_VISIBLE_DAYS,
     json: raw.json === true,
     quiet: globals.quiet === true,
   };
@@ -170,6 +189,7 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
             dry_run: dryRun,
             export: opts.export,
             concurrency: opts.concurrency ?? `adaptive, up to ${DEFAULT_CEILING}`,
+            visible_days: opts.visibleDays,
           },
         };
         const full = withRunMetadata(metadata, { ...report, requests: client.requestCounts() });
@@ -242,9 +262,12 @@ async function execute(
       includeResources: opts.includeResources,
       // One request of each Interaction is on the wire at a time: as many workers as the limiter may allow.
       concurrency: opts.concurrency ?? DEFAULT_CEILING,
-      // …but only as many Interactions in progress as the limiter allows requests now: none waits
-      // for a slot, so a stop (80615) is seen before the next request of any of them.
-      room: () => limiter.limit,
+      // …but only as many Interactions in progress as the limiter allows requests now, not counting
+      // those asleep for a retry delay (they hold no slot): none waits for a slot, so a stop (80615)
+      // is seen before the next request of any of them.
+      room: () => limiter.room,
+      onRoom: (grew) => limiter.onRoom(grew),
+      visibleDays: opts.visibleDays,
       exportFile,
       stop: controller.signal,
       async onDone(target, progress) {
@@ -327,6 +350,8 @@ export function outcomeOf(report: PurgeReport): ReportedOutcome | null {
   if (report.stopped === "auth") return "stoppedAuth";
   if (report.stopped === "legal_hold" || report.stopped === "error") return "failed";
   if (report.interactions.failed > 0 || report.resources.failed > 0) return "failed";
+  // Kept because a linked record may be archived: it still exists and could not be deleted.
+  if (report.interactions.not_visible > 0) return "failed";
   if ((report.session_deletion?.failed ?? 0) > 0) return "failed";
   if (report.incomplete_sessions.length > 0) return "failed";
   if (report.stopped === "interrupted") return "interrupted";

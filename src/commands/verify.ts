@@ -3,6 +3,7 @@ import type { GlobalFlags } from "../config.js";
 import { SilentExit } from "../errors.js";
 import type { IOStreams } from "../io.js";
 import { AdaptiveLimiter, DEFAULT_CEILING } from "../purge/adaptive-limiter.js";
+import { DEFAULT_VISIBLE_DAYS, VISIBLE_DAYS_RANGE } from "../purge/plan.js";
 import { plural } from "../render/purge-summary.js";
 import { createVerifyOutput, verifySummaryLines } from "../render/verify-output.js";
 import { withRunMetadata } from "../run-metadata.js";
@@ -15,6 +16,7 @@ import { integerArg } from "./parsers.js";
 interface RawVerify {
   json?: boolean;
   concurrency?: number;
+  visibleDays?: number;
 }
 
 export interface VerifyOptions {
@@ -25,6 +27,8 @@ export interface VerifyOptions {
   lines: number;
   /** A hard cap on requests in flight; null: adaptive. */
   concurrency: number | null;
+  /** Older records that answer 20404 are not_visible (may be archived), not gone. */
+  visibleDays: number;
   json: boolean;
   quiet: boolean;
 }
@@ -40,6 +44,14 @@ export function verifyCommand(context: CliContext, runF = runVerify): Command {
         "--concurrency <n>",
         `a hard cap on requests in flight (default: adaptive, up to ${DEFAULT_CEILING})`,
       ).argParser(integerArg(1, 256)),
+    )
+    .addOption(
+      new Option(
+        "--visible-days <n>",
+        "a Message/Call (or what is under one) answering 404 for an Interaction older than this may be archived: not visible, not proved gone",
+      )
+        .argParser(integerArg(...VISIBLE_DAYS_RANGE))
+        .default(DEFAULT_VISIBLE_DAYS),
     )
     .option("--json", "print the result as one JSON object on stdout")
     .addHelpText(
@@ -74,6 +86,7 @@ export async function parseVerifyOptions(
     files,
     lines,
     concurrency: raw.concurrency ?? null,
+    visibleDays: raw.visibleDays ?? DEFAULT_VISIBLE_DAYS,
     json: raw.json === true,
     quiet: globals.quiet === true,
   };
@@ -91,7 +104,11 @@ export async function runVerify(opts: VerifyOptions): Promise<void> {
         startedAt,
         accountSid: client.accountSid,
         serviceSid: null,
-        parameters: { files, concurrency: opts.concurrency ?? `adaptive, up to ${DEFAULT_CEILING}` },
+        parameters: {
+          files,
+          concurrency: opts.concurrency ?? `adaptive, up to ${DEFAULT_CEILING}`,
+          visible_days: opts.visibleDays,
+        },
       },
       { requests: client.requestCounts() },
     ),
@@ -114,6 +131,7 @@ export async function runVerify(opts: VerifyOptions): Promise<void> {
         }
         return output.add(check, outcome);
       },
+      opts.visibleDays,
     );
   } finally {
     spinner?.stop();

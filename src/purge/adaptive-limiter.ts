@@ -49,6 +49,9 @@ export class AdaptiveLimiter implements RequestGate {
   private othersSeen = 0;
   /** Requests on the wire at the last success. */
   private lastGood = 1;
+  /** Requests waiting out a retry delay (e.g. a Retry-After): they hold no permit. */
+  private restingCount = 0;
+  private readonly roomListeners: (() => void)[] = [];
   throttled = 0;
 
   /**
@@ -64,6 +67,25 @@ export class AdaptiveLimiter implements RequestGate {
 
   get limit(): number {
     return this.limitValue;
+  }
+
+  /**
+   * How much work may be in progress (purge's room: one request per Interaction at a time): the limit,
+   * plus the requests waiting out a retry delay. A request asleep for a Retry-After is not on the wire,
+   * so it does not keep another from being sent; the limit alone still bounds what is on the wire.
+   */
+  get room(): number {
+    return this.limitValue + this.restingCount;
+  }
+
+  /** `listener` is called whenever the room grows because a request went to sleep. */
+  onRoom(listener: () => void): void {
+    this.roomListeners.push(listener);
+  }
+
+  resting(delta: 1 | -1): void {
+    this.restingCount = Math.max(0, this.restingCount + delta);
+    if (delta > 0) for (const listener of this.roomListeners) listener();
   }
 
   acquire(): Promise<void> {

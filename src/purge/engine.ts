@@ -7,6 +7,7 @@ import { interactionLine } from "./export-line.js";
 import {
   addListed,
   emptyReport,
+  type ListedKey,
   type PurgeReport,
   type ResourceOutcome,
   type StopReason,
@@ -15,9 +16,11 @@ import {
   addChildrenToTotals,
   addToTotals,
   childKind,
+  DEFAULT_VISIBLE_DAYS,
   emptyTotals,
   interactionOutcome,
   legNode,
+  type MissingOutcome,
   type PurgeTarget,
   parentOutcome,
   planDeletion,
@@ -27,6 +30,7 @@ import {
   type ResourceNode,
   type ResourceStep,
   type Step,
+  type Visibility,
   wouldDelete,
 } from "./plan.js";
 
@@ -51,8 +55,22 @@ export interface PurgeOptions {
    * worker takes a new one only below it, so none is pulled from the list to wait for a request slot.
    */
   room?(): number;
+  /** Lets the engine hear when room() grows other than when an Interaction ends (see AdaptiveLimiter.room). */
+  onRoom?(grew: () => void): void;
+  /**
+   * A linked resource answering 404/20404 counts as already gone only for an Interaction created within
+   * this many days; for an older one it may be archived: not visible, and the Interaction is kept.
+   */
+  visibleDays?: number;
   /** Called after each Interaction, e.g. to update a spinner or print the dry-run plan. */
   onDone?(target: PurgeTarget, report: PurgeReport): void | Promise<void>;
+}
+
+/** The Interaction a resource belongs to, as the outcome of a 404/20404 for it needs it. */
+interface Owner {
+  sid: string;
+  missing: MissingOutcome;
+  dateCreated: string | null;
 }
 
 /** Twilio error codes that change what the run does (https://www.twilio.com/docs/api/errors). */
@@ -73,13 +91,12 @@ export async function runPurge(
   options: PurgeOptions,
 ): Promise<PurgeResult> {
   const started = Date.now();
+  // One instant for the whole run: an Interaction's age does not change while the run goes on.
+  const visibility: Visibility = { days: options.visibleDays ?? DEFAULT_VISIBLE_DAYS, nowMs: started };
   const report = emptyReport(options.dryRun, options.includeResources);
   // Every listed entry names its Session: a report line must say where to look without the export.
   const sessionOf = new Map<string, string>();
-  const listEntry = <K extends "failures" | "deferred" | "skipped">(
-    key: K,
-    entry: Omit<PurgeReport[K][number], "session_sid">,
-  ) =>
+  const listEntry = <K extends ListedKey>(key: K, entry: Omit<PurgeReport[K][number], "session_sid">) =>
     addListed(report, key, {
       ...entry,
       session_sid: sessionOf.get(entry.interaction_sid) ?? null,
@@ -110,13 +127,17 @@ export async function runPurge(
     }
     return new Promise((resolve) => waiting.push(resolve));
   };
-  const leave = () => {
-    active--;
+  const admit = () => {
     while (waiting.length > 0 && active < room()) {
       active++;
       waiting.shift()?.();
     }
   };
+  const leave = () => {
+    active--;
+    admit();
+  };
+  options.onRoom?.(admit);
   const halted = () => stopReason !== null;
   /**
    * Called before every request: after a legal hold (80615) or refused credentials, nothing more is
@@ -187,7 +208,7 @@ export async function runPurge(
   }
 
   async function processTarget(target: PurgeTarget): Promise<void> {
-    const plan = planDeletion(target, client, options.includeResources);
+    const plan = planDeletion(target, client, options.includeResources, visibility);
     if (plan.verdict === "already_gone") {
       report.interactions.already_gone++;
       return;
@@ -234,14 +255,20 @@ export async function runPurge(
       }));
       await options.exportFile.append(interactionLine(client, target, resources));
     }
+    const owner: Owner = {
+      sid: target.sid,
+      missing: plan.missing,
+      dateCreated:
+        typeof target.interaction?.date_created === "string" ? target.interaction.date_created : null,
+    };
     const outcomes: ResourceOutcome[] = [];
-    for (const leg of legs) outcomes.push(await runNode(target.sid, leg, unreadable));
+    for (const leg of legs) outcomes.push(await runNode(owner, leg, unreadable));
     const last = plan.steps.at(-1);
     const next = interactionOutcome(plan, outcomes);
     if (last?.kind === "interaction" && next === "delete") {
       beforeRequest();
       // The Interaction's own DELETE counts itself (deleted, already gone, deferred or failed).
-      await deleteStep(target.sid, last);
+      await deleteStep(owner, last);
       return;
     }
     // Kept (a leg was kept, deferred or failed): the Interaction is counted by its legs.
@@ -250,7 +277,7 @@ export async function runPurge(
 
   /** The legs of an Interaction, for the export when nothing under them is looked at. */
   function exportedLegs(target: PurgeTarget): ResourceNode[] {
-    const all = planDeletion(target, client, true).steps;
+    const all = planDeletion(target, client, true, visibility).steps;
     return all.filter((step): step is ResourceStep => step.kind === "resource").map(legNode);
   }
 
@@ -259,10 +286,11 @@ export async function runPurge(
    * child was deleted or found gone. A resource kept for a child counts like that child.
    */
   async function runNode(
-    interactionSid: string,
+    owner: Owner,
     node: ResourceNode,
     unreadable: Map<ResourceNode, unknown>,
   ): Promise<ResourceOutcome> {
+    const interactionSid = owner.sid;
     if (unreadable.has(node)) {
       count(node.kind, "failed");
       recordFailure(interactionSid, node.sid, unreadable.get(node));
@@ -278,14 +306,14 @@ export async function runPurge(
       });
     }
     const outcomes: ResourceOutcome[] = [];
-    for (const child of node.children) outcomes.push(await runNode(interactionSid, child, unreadable));
+    for (const child of node.children) outcomes.push(await runNode(owner, child, unreadable));
     const fate = parentOutcome(node, outcomes);
     if (fate !== "delete") {
       count(node.kind, fate);
       return fate;
     }
     beforeRequest();
-    return deleteStep(interactionSid, { kind: "resource", sid: node.sid, url: node.url }, node.kind);
+    return deleteStep(owner, { kind: "resource", sid: node.sid, url: node.url }, node.kind);
   }
 
   function count(kind: ResourceKind, outcome: ResourceOutcome): void {
@@ -295,10 +323,11 @@ export async function runPurge(
 
   /** One DELETE of the plan, counted under resources or interactions: Twilio's answer decides the outcome. */
   async function deleteStep(
-    interactionSid: string,
+    owner: Owner,
     step: Pick<Step, "sid" | "url"> & { kind: Step["kind"] },
     kind: ResourceKind | null = null,
   ): Promise<ResourceOutcome> {
+    const interactionSid = owner.sid;
     const resourceSid = step.kind === "resource" ? step.sid : null;
     const tally = (outcome: ResourceOutcome) => {
       if (kind === null) report.interactions[outcome]++;
@@ -310,8 +339,18 @@ export async function runPurge(
       return "deleted";
     } catch (error) {
       if (isGone(error)) {
-        tally("already_gone");
-        return "already_gone";
+        // The Interaction itself is a Proxy resource: its 20404 always means gone. A resource's depends
+        // on the Interaction's age (plan.ts, missingOutcome).
+        const outcome = resourceSid === null ? "already_gone" : owner.missing;
+        tally(outcome);
+        if (outcome === "not_visible" && resourceSid !== null) {
+          listEntry("not_visible", {
+            interaction_sid: interactionSid,
+            resource_sid: resourceSid,
+            interaction_date_created: owner.dateCreated,
+          });
+        }
+        return outcome;
       }
       if (error instanceof TwilioApiError && error.code === NOT_FINALIZED) {
         tally("deferred");

@@ -3,8 +3,9 @@ import type { SessionDeletionReport } from "./delete-sessions.js";
 /** What happened to each Interaction and linked resource of a purge, and the report built from them. */
 import type { ReportKind } from "./plan.js";
 
-export type ResourceOutcome = "deleted" | "already_gone" | "deferred" | "skipped" | "failed";
-export type InteractionOutcome = "deleted" | "already_gone" | "deferred" | "skipped" | "failed";
+/** `not_visible`: 404/20404 for a resource of an Interaction older than `--visible-days` (plan.ts). */
+export type ResourceOutcome = "deleted" | "already_gone" | "not_visible" | "deferred" | "skipped" | "failed";
+export type InteractionOutcome = ResourceOutcome;
 
 export interface FailureEntry {
   interaction_sid: string;
@@ -27,6 +28,15 @@ export interface SkippedEntry {
   session_sid: string | null;
   resource_sid: string;
   reason: string;
+}
+
+/** A resource that answered 404/20404 for an Interaction older than `--visible-days`: kept. */
+export interface NotVisibleEntry {
+  interaction_sid: string;
+  session_sid: string | null;
+  resource_sid: string;
+  /** The Interaction's `date_created`, as Twilio sent it (null when it is not a string). */
+  interaction_date_created: string | null;
 }
 
 type Counts<K extends string> = Record<K, number>;
@@ -54,7 +64,8 @@ export interface PurgeReport {
   failures: FailureEntry[];
   deferred: DeferredEntry[];
   skipped: SkippedEntry[];
-  omitted: { failures: number; deferred: number; skipped: number };
+  not_visible: NotVisibleEntry[];
+  omitted: { failures: number; deferred: number; skipped: number; not_visible: number };
   /** With --all-sessions: Sessions that could not be read (e.g. deleted meanwhile); the run went on. */
   incomplete_sessions: { session_sid: string; reason: string }[];
   stopped: StopReason | null;
@@ -70,7 +81,15 @@ export function emptyReport(dryRun: boolean, includeResources: boolean): PurgeRe
   return {
     dry_run: dryRun,
     include_resources: includeResources,
-    interactions: { matched: 0, deleted: 0, already_gone: 0, deferred: 0, skipped: 0, failed: 0 },
+    interactions: {
+      matched: 0,
+      deleted: 0,
+      already_gone: 0,
+      not_visible: 0,
+      deferred: 0,
+      skipped: 0,
+      failed: 0,
+    },
     resources: counts(),
     resources_by_kind: {
       messages: counts(),
@@ -93,7 +112,8 @@ export function emptyReport(dryRun: boolean, includeResources: boolean): PurgeRe
     failures: [],
     deferred: [],
     skipped: [],
-    omitted: { failures: 0, deferred: 0, skipped: 0 },
+    not_visible: [],
+    omitted: { failures: 0, deferred: 0, skipped: 0, not_visible: 0 },
     incomplete_sessions: [],
     stopped: null,
     stopped_message: null,
@@ -102,10 +122,12 @@ export function emptyReport(dryRun: boolean, includeResources: boolean): PurgeRe
 }
 
 function counts(): Counts<ResourceOutcome> {
-  return { deleted: 0, already_gone: 0, deferred: 0, skipped: 0, failed: 0 };
+  return { deleted: 0, already_gone: 0, not_visible: 0, deferred: 0, skipped: 0, failed: 0 };
 }
 
-export function addListed<K extends "failures" | "deferred" | "skipped">(
+export type ListedKey = "failures" | "deferred" | "skipped" | "not_visible";
+
+export function addListed<K extends ListedKey>(
   report: PurgeReport,
   key: K,
   entry: PurgeReport[K][number],

@@ -53,6 +53,40 @@ export interface DeletionPlan {
   reason: string | null;
   /** What the Interaction links to, deletable or not: for the prompt, with or without --include-resources. */
   linked: Record<ResourceCollection | "other", number>;
+  /** What a linked resource (or one under it) answering 404/20404 counts as: see `missingOutcome`. */
+  missing: MissingOutcome;
+}
+
+/**
+ * Twilio's API shows Messages and Calls for 13 months by default (an account may set 7 to 400 days);
+ * older ones are archived: still held by Twilio, but the API answers 404/20404 for them as for a deleted
+ * one. 395 days is under 13 months, so by default a 20404 is taken for "already gone" only where the
+ * record would still be visible. An account with a shorter setting passes its own (`--visible-days`).
+ */
+export const DEFAULT_VISIBLE_DAYS = 395;
+/** 1: a window of 0 would make every 20404 "not visible"; 3650 (ten years) is far past any Twilio setting. */
+export const VISIBLE_DAYS_RANGE = [1, 3650] as const;
+const DAY_MS = 86_400_000;
+
+/** How old a linked resource may be and still be shown by Twilio's API, as of `nowMs`. */
+export interface Visibility {
+  days: number;
+  nowMs: number;
+}
+
+export type MissingOutcome = "already_gone" | "not_visible";
+
+/**
+ * What a 404/20404 for a linked resource of `interaction` means. For an Interaction created within the
+ * window it is "already_gone" (deleted: the Interaction may go). For an older one the record may be
+ * archived, still in Twilio's hands: "not_visible", and the Interaction is kept, since deleting it
+ * would leave the archived record with nothing in Proxy pointing at it. An unreadable date counts as
+ * old: keeping an Interaction costs a re-run, deleting the wrong one leaves an orphan.
+ */
+export function missingOutcome(interaction: Interaction | null, visibility: Visibility): MissingOutcome {
+  const created = typeof interaction?.date_created === "string" ? Date.parse(interaction.date_created) : NaN;
+  if (Number.isNaN(created)) return "not_visible";
+  return visibility.nowMs - created > visibility.days * DAY_MS ? "not_visible" : "already_gone";
 }
 
 const DIRECTIONS = ["inbound", "outbound"] as const;
@@ -114,14 +148,17 @@ export function planDeletion(
   target: PurgeTarget,
   origins: ApiOrigins,
   includeResources: boolean,
+  visibility: Visibility = { days: DEFAULT_VISIBLE_DAYS, nowMs: Date.now() },
 ): DeletionPlan {
   const linked = { Messages: 0, Calls: 0, other: 0 };
+  const missing = missingOutcome(target.interaction, visibility);
   const plan = (verdict: Verdict, reason: string | null = null): DeletionPlan => ({
     verdict,
     steps: [],
     kept: [],
     reason,
     linked,
+    missing,
   });
   const { interaction } = target;
   if (interaction === null) return plan("already_gone");
@@ -169,15 +206,17 @@ export function planDeletion(
 
 /**
  * Once the resource steps have run: "delete" when the Interaction may go (every resource deleted or
- * already gone, and none kept), else what the kept Interaction counts as, worst first.
+ * already gone, and none kept), else what the kept Interaction counts as, worst first: failed, skipped,
+ * not visible (archived, or gone: it cannot be told), deferred (a later run finishes it).
  */
 export function interactionOutcome(
   plan: DeletionPlan,
   outcomes: readonly ResourceOutcome[],
-): "delete" | "failed" | "skipped" | "deferred" {
+): "delete" | Exclude<ResourceOutcome, "deleted" | "already_gone"> {
   if (outcomes.includes("failed")) return "failed";
   // A leg kept for something under it (a Media with a malformed SID) keeps the Interaction too.
   if (plan.verdict === "skipped" || outcomes.includes("skipped")) return "skipped";
+  if (outcomes.includes("not_visible")) return "not_visible";
   if (outcomes.includes("deferred")) return "deferred";
   return "delete";
 }
@@ -370,6 +409,7 @@ export function parentOutcome(
 ): "delete" | ResourceOutcome {
   if (outcomes.includes("failed")) return "failed";
   if (node.kept.length > 0 || outcomes.includes("skipped")) return "skipped";
+  if (outcomes.includes("not_visible")) return "not_visible";
   if (outcomes.includes("deferred")) return "deferred";
   return "delete";
 }

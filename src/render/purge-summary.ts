@@ -44,23 +44,33 @@ export function renderPurgeSummary(io: IOStreams, report: PurgeReport): string {
       );
     }
   } else {
+    // "not visible" appears only when there is one: most accounts never see it.
+    const notVisible = (count: number) => (count > 0 ? `${n(count)} not visible, ` : "");
     lines.push(
       `Interactions: ${n(i.matched)} matched, ${style.green(`${n(i.deleted)} deleted`)}, ${n(i.already_gone)} already gone, ` +
-        `${n(i.deferred)} deferred, ${n(i.skipped)} skipped, ${colourFailed(io, i.failed)}`,
+        `${notVisible(i.not_visible)}${n(i.deferred)} deferred, ${n(i.skipped)} skipped, ${colourFailed(io, i.failed)}`,
     );
     if (report.include_resources) {
       lines.push(
-        `Resources:    ${style.green(`${n(r.deleted)} deleted`)}, ${n(r.already_gone)} already gone, ${n(r.deferred)} deferred, ` +
+        `Resources:    ${style.green(`${n(r.deleted)} deleted`)}, ${n(r.already_gone)} already gone, ${notVisible(r.not_visible)}${n(r.deferred)} deferred, ` +
           `${n(r.skipped)} skipped, ${colourFailed(io, r.failed)}`,
       );
       for (const [kind, label] of KIND_LABELS) {
         const c = report.resources_by_kind[kind];
         lines.push(
-          `  ${label.padEnd(15)} ${n(c.deleted)} deleted, ${n(c.already_gone)} already gone, ${n(c.deferred)} deferred, ` +
+          `  ${label.padEnd(15)} ${n(c.deleted)} deleted, ${n(c.already_gone)} already gone, ${notVisible(c.not_visible)}${n(c.deferred)} deferred, ` +
             `${n(c.skipped)} skipped, ${colourFailed(io, c.failed)}`,
         );
       }
     }
+  }
+  if (i.not_visible > 0) {
+    lines.push(
+      style.yellow(
+        `${n(i.not_visible)} ${plural(i.not_visible, "Interaction")} kept: a linked record answered 404 but the Interaction is older than --visible-days, ` +
+          "so the record may be archived by Twilio, not deleted. See docs/reliability.md#archived-records.",
+      ),
+    );
   }
   lines.push(`Time: ${(report.duration_ms / 1000).toFixed(1)} s`);
   if (report.stopped)
@@ -70,6 +80,14 @@ export function renderPurgeSummary(io: IOStreams, report: PurgeReport): string {
     "Deferred (not finalized yet, Twilio error 20009): run again later",
     report.deferred.map((d) => `${d.interaction_sid}  ${d.resource_sid}`),
     report.omitted.deferred,
+  );
+  section(
+    lines,
+    "Not visible (404 past --visible-days: may be archived; kept)",
+    report.not_visible.map(
+      (v) => `${v.interaction_sid}  ${v.resource_sid}  created ${v.interaction_date_created ?? "-"}`,
+    ),
+    report.omitted.not_visible,
   );
   section(
     lines,

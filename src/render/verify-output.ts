@@ -46,7 +46,12 @@ function rowOutput(io: IOStreams): VerifyOutput {
   return {
     async add(check, outcome) {
       if (outcome.state === "gone") return;
-      const state = outcome.state === "remaining" ? "remaining" : `unchecked: ${outcome.message}`;
+      const state =
+        outcome.state === "remaining"
+          ? "remaining"
+          : outcome.state === "not_visible"
+            ? "not visible: 404, but its Interaction is older than --visible-days (may be archived)"
+            : `unchecked: ${outcome.message}`;
       await writer.write({ kind: check.kind, sid: check.sid, parent: check.parent, state });
     },
     async end() {
@@ -63,12 +68,20 @@ function jsonOutput(io: IOStreams, metadata: () => object): VerifyOutput {
   let remaining = 0;
   const errors: Record<string, unknown>[] = [];
   let omittedErrors = 0;
+  const notVisible: Record<string, unknown>[] = [];
+  let omittedNotVisible = 0;
   return {
     async add(check, outcome) {
       if (outcome.state === "remaining") {
         const item = { kind: check.kind, sid: check.sid, parent: check.parent };
         await io.out(`${remaining === 0 ? '{"remaining":[' : ","}${jsonText(item)}`);
         remaining++;
+      } else if (outcome.state === "not_visible") {
+        if (notVisible.length >= MAX_LISTED_ERRORS) omittedNotVisible++;
+        else {
+          const { kind, sid, parent } = check;
+          notVisible.push({ kind, sid, parent, interaction_date_created: outcome.interactionDateCreated });
+        }
       } else if (outcome.state === "error") {
         if (errors.length >= MAX_LISTED_ERRORS) omittedErrors++;
         else {
@@ -80,7 +93,14 @@ function jsonOutput(io: IOStreams, metadata: () => object): VerifyOutput {
     async end(progress, files) {
       const summary = summaryOf(progress, files);
       // The run's metadata (report.schema.json) comes last: `remaining` streamed before it was over.
-      const rest = jsonText({ errors, omitted_errors: omittedErrors, ...summary, ...metadata() });
+      const rest = jsonText({
+        errors,
+        omitted_errors: omittedErrors,
+        not_visible: notVisible,
+        omitted_not_visible: omittedNotVisible,
+        ...summary,
+        ...metadata(),
+      });
       await io.out(`${remaining === 0 ? '{"remaining":[' : ""}],${rest.slice(1)}\n`);
     },
   };
@@ -95,10 +115,13 @@ export function verifySummaryLines({
   const { all } = totals;
   const verdict = all_gone
     ? "everything listed is gone"
-    : all.remaining === 0 && all.errors === 0
+    : all.remaining === 0 && all.errors === 0 && all.not_visible === 0
       ? "everything checked is gone"
       : [
           all.remaining > 0 ? `${all.remaining} still ${all.remaining === 1 ? "exists" : "exist"}` : "",
+          all.not_visible > 0
+            ? `${all.not_visible} not visible (404, but older than --visible-days: may be archived, see docs/reliability.md#archived-records)`
+            : "",
           all.errors > 0 ? `${all.errors} could not be checked` : "",
         ]
           .filter(Boolean)

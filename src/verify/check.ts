@@ -1,18 +1,22 @@
 import type { ApiClient, ApiOrigins } from "../api/client.js";
 import { isGone } from "../api/identity.js";
 import { describeError, TwilioApiError } from "../errors.js";
+import { DEFAULT_VISIBLE_DAYS, missingOutcome, type Visibility } from "../purge/plan.js";
 import { CHECK_KINDS, type Check, type CheckKind, type ExportEntry } from "./export-lines.js";
 
 /** What one GET said about one listed item. */
 export type CheckOutcome =
   | { state: "gone" }
   | { state: "remaining" }
+  /** 20404 for a record whose Interaction is older than `--visible-days`: archived, or gone. */
+  | { state: "not_visible"; interactionDateCreated: string | null }
   | { state: "error"; status: number | null; code: number | null; message: string };
 
 export interface KindTotals {
   checked: number;
   gone: number;
   remaining: number;
+  not_visible: number;
   errors: number;
 }
 
@@ -44,13 +48,26 @@ export function checkUrl(client: ApiOrigins, check: Check): string {
  * Gone is Twilio's 404 with code 20404 and nothing else (https://www.twilio.com/docs/errors/20404): a
  * gateway's 404, a 5xx after retries or a timeout prove nothing, so they are errors, never "gone".
  * Credentials refused (401, 403 other than 80615) stop the run: every other check would fail the same way.
+ * A Message, Call or anything under one whose Interaction is older than `visibility.days` may be
+ * archived: its 20404 proves nothing either (the same rule as purge's, plan.ts `missingOutcome`).
  */
-export async function checkOne(client: ApiClient, check: Check): Promise<CheckOutcome> {
+export async function checkOne(
+  client: ApiClient,
+  check: Check,
+  visibility: Visibility = { days: DEFAULT_VISIBLE_DAYS, nowMs: Date.now() },
+): Promise<CheckOutcome> {
   try {
     await client.getJson(checkUrl(client, check));
     return { state: "remaining" };
   } catch (error) {
-    if (isGone(error)) return { state: "gone" };
+    if (isGone(error)) {
+      const date = check.interactionDateCreated;
+      if (date === undefined) return { state: "gone" };
+      return missingOutcome({ date_created: date } as Parameters<typeof missingOutcome>[0], visibility) ===
+        "already_gone"
+        ? { state: "gone" }
+        : { state: "not_visible", interactionDateCreated: date };
+    }
     if (error instanceof TwilioApiError && (error.status === 401 || error.status === 403)) {
       if (error.code !== 80615) throw error;
     }
@@ -71,7 +88,7 @@ export interface VerifyProgress {
 
 export function emptyTotals(): Record<CheckKind, KindTotals> {
   return Object.fromEntries(
-    CHECK_KINDS.map((kind) => [kind, { checked: 0, gone: 0, remaining: 0, errors: 0 }]),
+    CHECK_KINDS.map((kind) => [kind, { checked: 0, gone: 0, remaining: 0, not_visible: 0, errors: 0 }]),
   ) as Record<CheckKind, KindTotals>;
 }
 
@@ -89,7 +106,10 @@ export async function runChecks(
   entries: AsyncIterable<ExportEntry>,
   workers: number,
   onResult: (check: Check, outcome: CheckOutcome) => Promise<void>,
+  visibleDays: number = DEFAULT_VISIBLE_DAYS,
 ): Promise<VerifyProgress> {
+  // One instant for the whole run, as purge does.
+  const visibility: Visibility = { days: visibleDays, nowMs: Date.now() };
   const progress: VerifyProgress = {
     totals: emptyTotals(),
     otherAccountLines: 0,
@@ -103,12 +123,11 @@ export async function runChecks(
       if (next.done) return;
       const check = next.value;
       try {
-        const outcome = await checkOne(client, check);
+        const outcome = await checkOne(client, check, visibility);
         const totals = progress.totals[check.kind];
         totals.checked++;
-        if (outcome.state === "gone") totals.gone++;
-        else if (outcome.state === "remaining") totals.remaining++;
-        else totals.errors++;
+        if (outcome.state === "error") totals.errors++;
+        else totals[outcome.state]++;
         await onResult(check, outcome);
       } catch (error) {
         failure ??= error;

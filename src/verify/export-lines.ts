@@ -33,6 +33,11 @@ export interface Check {
   /** For Proxy kinds: the Service and (participant) Session of the URL. */
   serviceSid?: string;
   sessionSid?: string;
+  /**
+   * For Messages, Calls and what is under them: the `date_created` of the Interaction that linked to
+   * it (null when the line has none): a 20404 proves "gone" only within `--visible-days` of it.
+   */
+  interactionDateCreated?: string | null;
 }
 
 /** An export line, read: its account and what it lists. */
@@ -132,16 +137,23 @@ function sidField(record: Record<string, unknown>, field: string, prefixes: read
 /** v1: the Interaction JSON. Its legs are Messages or Calls; other SIDs (Conversations IM…) were never deletable. */
 function v1Interaction(record: Record<string, unknown>): ExportEntry {
   const base = interactionBase(record);
+  const interactionDateCreated = dateOf(record);
   for (const field of ["inbound_resource_sid", "outbound_resource_sid"]) {
     const sid = record[field];
     if (typeof sid !== "string") continue;
+    const parent = base.checks[0]?.sid as string;
     if (isSid(sid, RESOURCE_PREFIXES.message as string[])) {
-      base.checks.push({ kind: "message", sid, parent: base.checks[0]?.sid as string });
+      base.checks.push({ kind: "message", sid, parent, interactionDateCreated });
     } else if (isSid(sid, RESOURCE_PREFIXES.call as string[])) {
-      base.checks.push({ kind: "call", sid, parent: base.checks[0]?.sid as string });
+      base.checks.push({ kind: "call", sid, parent, interactionDateCreated });
     }
   }
   return base;
+}
+
+/** The Interaction's `date_created` as the line gives it; anything but a string counts as unknown. */
+function dateOf(record: Record<string, unknown>): string | null {
+  return typeof record.date_created === "string" ? record.date_created : null;
 }
 
 function interactionBase(record: Record<string, unknown>): ExportEntry {
@@ -155,6 +167,7 @@ function interactionBase(record: Record<string, unknown>): ExportEntry {
 function v2Interaction(record: Record<string, unknown>): ExportEntry {
   const entry = interactionBase(record);
   const interactionSid = entry.checks[0]?.sid as string;
+  const interactionDateCreated = dateOf(record);
   const resources = record.resources;
   if (!Array.isArray(resources)) throw new LineError(`"resources" is not a list`);
   resources.forEach((item: unknown, index) => {
@@ -177,7 +190,7 @@ function v2Interaction(record: Record<string, unknown>): ExportEntry {
       }
       parent = parentSid;
     }
-    entry.checks.push({ kind: kind as CheckKind, sid, parent });
+    entry.checks.push({ kind: kind as CheckKind, sid, parent, interactionDateCreated });
   });
   return entry;
 }

@@ -168,6 +168,7 @@ describe("runDelete", () => {
     confirm: false,
     export: null,
     concurrency: null,
+    visibleDays: 395,
     quiet: false,
   };
 
@@ -197,7 +198,14 @@ describe("runDelete", () => {
 });
 
 describe("runPurge", () => {
-  const cleanup = { includeResources: false, export: null, concurrency: null, json: false, quiet: true };
+  const cleanup = {
+    includeResources: false,
+    export: null,
+    concurrency: null,
+    visibleDays: 395,
+    json: false,
+    quiet: true,
+  };
 
   it("--dry-run piped: the plan as TSV lines, nothing deleted", async () => {
     const { service, session, interactions } = await aSession();

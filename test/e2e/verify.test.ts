@@ -235,12 +235,14 @@ describe("verify", () => {
       checked: items.filter((item) => item.kind === "recording").length,
       gone: items.filter((item) => item.kind === "recording").length - 1,
       remaining: 1,
+      not_visible: 0,
       errors: 0,
     });
     expect(report.totals.all).toEqual({
       checked: items.length,
       gone: items.length - 1,
       remaining: 1,
+      not_visible: 0,
       errors: 0,
     });
     expect(report.errors).toEqual([]);
@@ -291,7 +293,8 @@ describe("verify", () => {
         times: 1,
         answer: twilioError(404, 20404),
       });
-      const result = await runCli(["verify", file], { env: stub.env() });
+      // The stub's Interactions date from 2025: within --visible-days 3650 a 20404 proves "gone".
+      const result = await runCli(["verify", "--visible-days", "3650", file], { env: stub.env() });
       expect(result.stderr).toContain("Checked 3: 2 gone; 1 could not be checked.");
       expect(result.code).toBe(1);
       expect(lines(result.stdout)).toEqual([

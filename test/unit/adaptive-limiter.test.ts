@@ -108,6 +108,28 @@ describe("AdaptiveLimiter", () => {
     expect(third).toBe(true);
   });
 
+  it("room: the limit plus the requests asleep for a retry delay, and a listener told when it grows", async () => {
+    const limiter = new AdaptiveLimiter(10, 4);
+    let told = 0;
+    limiter.onRoom(() => told++);
+    expect(limiter.room).toBe(4);
+    limiter.resting(1);
+    limiter.resting(1);
+    expect([limiter.room, limiter.limit, told]).toEqual([6, 4, 2]);
+    limiter.resting(-1);
+    limiter.resting(-1);
+    expect([limiter.room, told]).toEqual([4, 2]);
+    // The requests on the wire are still bounded by the limit alone.
+    for (let i = 0; i < 4; i++) await limiter.acquire();
+    limiter.resting(1);
+    let fifth = false;
+    void limiter.acquire().then(() => {
+      fifth = true;
+    });
+    await Promise.resolve();
+    expect(fifth).toBe(false);
+  });
+
   it("never goes below 1 nor above its ceiling", async () => {
     const limiter = new AdaptiveLimiter(3, 3);
     await limiter.acquire();

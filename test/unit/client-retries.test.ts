@@ -22,14 +22,17 @@ function scripted(statuses: number[]): Promise<CountingServer> {
   });
 }
 
-function clientFor(url: string) {
-  return createApiClient({
-    credentials: { accountSid: AC, username: AC, password: "secret", kind: "auth-token" },
-    proxyOrigin: url,
-    apiOrigin: url,
-    timeoutMs: 5000,
-    serviceSid: undefined,
-  });
+function clientFor(url: string, hooks: Parameters<typeof createApiClient>[1] = {}) {
+  return createApiClient(
+    {
+      credentials: { accountSid: AC, username: AC, password: "secret", kind: "auth-token" },
+      proxyOrigin: url,
+      apiOrigin: url,
+      timeoutMs: 5000,
+      serviceSid: undefined,
+    },
+    hooks,
+  );
 }
 
 describe("retries", () => {
@@ -49,6 +52,29 @@ describe("retries", () => {
     expect(error).toBeInstanceOf(TwilioApiError);
     expect((error as TwilioApiError).code).toBe(20500);
     expect(server.requests).toHaveLength(6);
+  }, 30_000);
+
+  it("tell the gate when a request sleeps before a retry, and when it wakes, holding no permit meanwhile", async () => {
+    server = await scripted([429, 503, 200]);
+    const events: string[] = [];
+    const gate = {
+      acquire: async () => void events.push("acquire"),
+      release: (status: number | null) => void events.push(`release ${status}`),
+      resting: (delta: 1 | -1) => void events.push(delta > 0 ? "sleep" : "wake"),
+    };
+    await clientFor(server.url, { gate }).getJson(`${server.url}/x`);
+    expect(events).toEqual([
+      "acquire",
+      "release 429",
+      "sleep",
+      "wake",
+      "acquire",
+      "release 503",
+      "sleep",
+      "wake",
+      "acquire",
+      "release 200",
+    ]);
   }, 30_000);
 
   it("never retry a 4xx other than 429", async () => {

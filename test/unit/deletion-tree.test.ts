@@ -80,7 +80,9 @@ function twilio(answers: Record<string, Answer> = {}, numMedia = "2") {
 const error = (status: number, code: number) =>
   new TwilioApiError({ status, code, message: `error ${code}`, moreInfo: null, request: "x" });
 
-function target(): PurgeTarget {
+const DAY_MS = 86_400_000;
+
+function target(fields: Record<string, unknown> = {}): PurgeTarget {
   const interaction = {
     sid: KI,
     session_sid: KC,
@@ -90,14 +92,16 @@ function target(): PurgeTarget {
     type: "message",
     inbound_resource_sid: SM,
     outbound_resource_sid: CA,
-    date_created: "2026-01-01T00:00:00Z",
+    // Within --visible-days (a 20404 means gone) whatever day the tests run.
+    date_created: new Date(Date.now() - 30 * DAY_MS).toISOString(),
+    ...fields,
   } as unknown as Interaction;
   return { sid: KI, serviceSid: KS, sessionSid: KC, interaction };
 }
 
-async function run(client: ApiClient, dryRun = false, lines: unknown[] = []) {
+async function run(client: ApiClient, dryRun = false, lines: unknown[] = [], fields = {}) {
   async function* one() {
-    yield target();
+    yield target(fields);
   }
   const exportFile = { append: async (line: unknown) => void lines.push(line) };
   const { report } = await runPurge(client, one(), {
@@ -148,6 +152,20 @@ describe("the deletion tree", () => {
     const report = await run(fake.client);
     expect(fake.deleted()).toContain(U.interaction);
     expect(report.resources_by_kind.media).toMatchObject({ deleted: 1, already_gone: 1 });
+  });
+
+  it("a child answering 20404 under an Interaction older than --visible-days: not visible, keeps its parent and the Interaction", async () => {
+    const fake = twilio({ [U.me1]: error(404, 20404) });
+    const old = new Date(Date.now() - 400 * DAY_MS).toISOString();
+    const report = await run(fake.client, false, [], { date_created: old });
+    // The Message stays (its Media may be archived, not gone); the Call's tree goes; the Interaction stays.
+    expect(fake.deleted()).toEqual([U.me1, U.me2, U.tr, U.re, U.call]);
+    expect(report.resources_by_kind.media).toMatchObject({ not_visible: 1, deleted: 1 });
+    expect(report.resources_by_kind.messages).toMatchObject({ not_visible: 1, deleted: 0 });
+    expect(report.interactions).toMatchObject({ not_visible: 1, deleted: 0 });
+    expect(report.not_visible).toEqual([
+      { interaction_sid: KI, session_sid: KC, resource_sid: ME1, interaction_date_created: old },
+    ]);
   });
 
   it("a malformed child SID is skipped (never in a URL) and keeps its parent and the Interaction", async () => {
@@ -266,5 +284,47 @@ describe("room", () => {
     expect(report.interactions.deleted).toBe(30);
     expect(most).toBeLessThanOrEqual(6);
     expect(most).toBeGreaterThan(3);
+  });
+
+  it("room that grows while no Interaction ends (a request went to sleep) is taken at once", async () => {
+    let room = 1;
+    let grow: () => void = () => undefined;
+    let secondStarted: () => void = () => undefined;
+    const second = new Promise<void>((resolve) => {
+      secondStarted = resolve;
+    });
+    const order: string[] = [];
+    const client: ApiClient = {
+      ...ORIGINS,
+      requestCounts: () => ({ total: 0, by_status: {} }),
+      getJson: () => Promise.reject(new Error("no GET expected")),
+      async delete(url: string) {
+        order.push(url.slice(-3));
+        if (order.length === 1) {
+          // The first Interaction's request sleeps (a Retry-After): the room grows by one, and the
+          // second Interaction must start before the first can end.
+          room = 2;
+          grow();
+          await Promise.race([second, new Promise((resolve) => setTimeout(resolve, 2000))]);
+          order.push("first done");
+        } else if (order.length === 2) secondStarted();
+      },
+    };
+    async function* two() {
+      for (let n = 0; n < 2; n++) yield { ...target(), sid: sid("KI", 200 + n) };
+    }
+    const { report } = await runPurge(client, two(), {
+      dryRun: false,
+      includeResources: false,
+      concurrency: 10,
+      exportFile: null,
+      stop: new AbortController().signal,
+      room: () => room,
+      onRoom(listener) {
+        grow = listener;
+      },
+    });
+    expect(report.interactions.deleted).toBe(2);
+    expect(order).toEqual(["0c8", "0c9", "first done"]);
   });
 });

@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { ApiClient } from "../../src/api/client.js";
+import { TwilioApiError } from "../../src/errors.js";
+import { checkOne } from "../../src/verify/check.js";
 import { parseExportLine } from "../../src/verify/export-lines.js";
 
 const sid = (prefix: string, n: number) => `${prefix}${n.toString(16).padStart(32, "0")}`;
@@ -47,6 +50,27 @@ describe("parseExportLine", () => {
     ]);
   });
 
+  it("the Interaction's date_created goes with each Message/Call and child (v1 and v2), not with the Interaction", () => {
+    const date = "2025-01-02T03:04:05Z";
+    const v2 = parseExportLine(
+      JSON.stringify({
+        v: 2,
+        kind: "interaction",
+        ...base,
+        date_created: date,
+        resources: [
+          { kind: "call", sid: sid("CA", 2) },
+          { kind: "recording", sid: sid("RE", 3), parent_sid: sid("CA", 2) },
+        ],
+      }),
+    );
+    expect(v2.checks.map((c) => c.interactionDateCreated)).toEqual([undefined, date, date]);
+    const v1 = parseExportLine(
+      JSON.stringify({ ...base, date_created: 7, inbound_resource_sid: sid("SM", 2) }),
+    );
+    expect(v1.checks.map((c) => c.interactionDateCreated)).toEqual([undefined, null]);
+  });
+
   it.each([
     ["[1]", "not a JSON object"],
     [JSON.stringify({ v: "2", kind: "interaction" }), 'unknown export format "v": "2"'],
@@ -75,5 +99,44 @@ describe("parseExportLine", () => {
     ],
   ])("refuses %s", (line, message) => {
     expect(() => parseExportLine(line)).toThrow(message);
+  });
+});
+
+describe("checkOne: what a 20404 proves", () => {
+  const gone = () =>
+    new TwilioApiError({ status: 404, code: 20404, message: "gone", moreInfo: null, request: "GET x" });
+  const client = {
+    accountSid: base.account_sid,
+    proxyOrigin: "https://proxy.test",
+    apiOrigin: "https://api.test",
+    getJson: () => Promise.reject(gone()),
+  } as unknown as ApiClient;
+  const now = Date.parse("2026-06-01T00:00:00Z");
+  const visibility = { days: 30, nowMs: now };
+  const message = (date: string | null | undefined) => ({
+    kind: "message" as const,
+    sid: sid("SM", 2),
+    parent: base.sid,
+    interactionDateCreated: date,
+  });
+
+  it("gone within --visible-days of the Interaction; past it (or with no date) not visible", async () => {
+    expect(await checkOne(client, message("2026-05-20T00:00:00Z"), visibility)).toEqual({ state: "gone" });
+    expect(await checkOne(client, message("2026-04-01T00:00:00Z"), visibility)).toEqual({
+      state: "not_visible",
+      interactionDateCreated: "2026-04-01T00:00:00Z",
+    });
+    expect(await checkOne(client, message(null), visibility)).toMatchObject({ state: "not_visible" });
+  });
+
+  it("a Proxy resource's 20404 is always gone, whatever its age", async () => {
+    const interaction = {
+      kind: "interaction" as const,
+      sid: base.sid,
+      parent: base.session_sid,
+      serviceSid: base.service_sid,
+      sessionSid: base.session_sid,
+    };
+    expect(await checkOne(client, interaction, visibility)).toEqual({ state: "gone" });
   });
 });

@@ -6,8 +6,11 @@ import { TwilioApiError } from "../../src/errors.js";
 import { runPurge } from "../../src/purge/engine.js";
 import {
   addToTotals,
+  DEFAULT_VISIBLE_DAYS,
   type DeletionPlan,
   emptyTotals,
+  interactionOutcome,
+  missingOutcome,
   type PurgeTarget,
   planDeletion,
   wouldDelete,
@@ -18,6 +21,7 @@ const AC = `AC${"a".repeat(32)}`;
 const KS = `KS${"b".repeat(32)}`;
 const KC = `KC${"c".repeat(32)}`;
 const ORIGINS = { accountSid: AC, proxyOrigin: "https://proxy.test", apiOrigin: "https://api.test" };
+const DAY_MS = 86_400_000;
 const sid = (prefix: string, n: number) => `${prefix}${n.toString(16).padStart(32, "0")}`;
 const KI = sid("KI", 1);
 const SM = sid("SM", 2);
@@ -46,7 +50,8 @@ function interaction(fields: Partial<Record<keyof Interaction, unknown>> = {}): 
     outbound_resource_status: "completed",
     outbound_resource_type: "Call",
     outbound_resource_url: null,
-    date_created: "2026-01-01T00:00:00Z",
+    // Within --visible-days (a 20404 means gone) whatever day the tests run.
+    date_created: new Date(Date.now() - 30 * DAY_MS).toISOString(),
     date_updated: null,
     url: null,
     ...fields,
@@ -269,13 +274,20 @@ function fakeClient(answers: Record<string, Error> = {}): ApiClient & { deleted:
   };
 }
 
-async function run(client: ApiClient, targets: PurgeTarget[], includeResources = true, dryRun = false) {
+async function run(
+  client: ApiClient,
+  targets: PurgeTarget[],
+  includeResources = true,
+  dryRun = false,
+  visibleDays?: number,
+) {
   async function* stream() {
     yield* targets;
   }
   const { report } = await runPurge(client, stream(), {
     dryRun,
     includeResources,
+    visibleDays,
     concurrency: 1,
     exportFile: null,
     stop: new AbortController().signal,
@@ -381,4 +393,94 @@ describe("the Interaction's own DELETE", () => {
       expect(report.interactions[outcome as "deleted"]).toBe(1);
     });
   }
+});
+
+describe("a 404/20404 for a linked resource, by the Interaction's age (--visible-days)", () => {
+  const now = Date.parse("2026-06-01T00:00:00Z");
+  const at = (days: number, ms = 0) => ({ date_created: new Date(now - days * DAY_MS - ms).toISOString() });
+  const window = { days: 30, nowMs: now };
+
+  it("within the window it is already gone; past it, not visible (it may be archived)", () => {
+    expect(missingOutcome(interaction(at(0)), window)).toBe("already_gone");
+    expect(missingOutcome(interaction(at(29)), window)).toBe("already_gone");
+    expect(missingOutcome(interaction(at(30)), window)).toBe("already_gone");
+    expect(missingOutcome(interaction(at(30, 1)), window)).toBe("not_visible");
+    expect(missingOutcome(interaction(at(3000)), window)).toBe("not_visible");
+  });
+
+  it("an Interaction created after `now` (clock skew) is young", () => {
+    expect(missingOutcome(interaction(at(-1)), window)).toBe("already_gone");
+  });
+
+  it("an unreadable or missing date counts as old: the Interaction is kept, never an orphan made", () => {
+    for (const date_created of [null, undefined, "", "yesterday", 12345, {}]) {
+      expect(missingOutcome(interaction({ date_created }), window)).toBe("not_visible");
+    }
+    expect(missingOutcome(null, window)).toBe("not_visible");
+  });
+
+  it("the plan carries it; by default the window is 395 days before now", () => {
+    expect(DEFAULT_VISIBLE_DAYS).toBe(395);
+    const young = target({ date_created: new Date(Date.now() - 394 * DAY_MS).toISOString() });
+    const old = target({ date_created: new Date(Date.now() - 396 * DAY_MS).toISOString() });
+    expect(planDeletion(young, ORIGINS, true).missing).toBe("already_gone");
+    expect(planDeletion(old, ORIGINS, true).missing).toBe("not_visible");
+    expect(planDeletion(old, ORIGINS, true, { days: 400, nowMs: Date.now() }).missing).toBe("already_gone");
+    // The verdict and the steps do not change: the age matters only once an answer is a 20404.
+    expect(planDeletion(old, ORIGINS, true).steps).toEqual(planDeletion(young, ORIGINS, true).steps);
+  });
+
+  it("a kept Interaction counts as the worst of its legs: failed, skipped, not visible, deferred", () => {
+    const plan = planDeletion(target(), ORIGINS, true);
+    expect(interactionOutcome(plan, ["deleted", "already_gone"])).toBe("delete");
+    expect(interactionOutcome(plan, ["not_visible", "deleted"])).toBe("not_visible");
+    expect(interactionOutcome(plan, ["deferred", "not_visible"])).toBe("not_visible");
+    expect(interactionOutcome(plan, ["not_visible", "skipped"])).toBe("skipped");
+    expect(interactionOutcome(plan, ["not_visible", "failed"])).toBe("failed");
+  });
+});
+
+describe("the engine and --visible-days", () => {
+  const old = () => target({ date_created: new Date(Date.now() - 500 * DAY_MS).toISOString() });
+
+  it("a Message answering 20404 for an old Interaction: not visible, the Interaction kept and listed", async () => {
+    const client = fakeClient({ [messageUrl(SM)]: gone() });
+    const report = await run(client, [old()]);
+    expect(client.deleted).toEqual([messageUrl(SM), callUrl(CA)]);
+    expect(report.interactions).toMatchObject({ matched: 1, not_visible: 1, deleted: 0, already_gone: 0 });
+    expect(report.resources).toMatchObject({ not_visible: 1, deleted: 1, already_gone: 0 });
+    expect(report.resources_by_kind.messages.not_visible).toBe(1);
+    expect(report.not_visible).toEqual([
+      {
+        interaction_sid: KI,
+        session_sid: KC,
+        resource_sid: SM,
+        interaction_date_created: old().interaction?.date_created,
+      },
+    ]);
+  });
+
+  it("the same answers for a young Interaction: already gone, and the Interaction goes (as before)", async () => {
+    const client = fakeClient({ [messageUrl(SM)]: gone() });
+    const report = await run(client, [target()]);
+    expect(client.deleted).toEqual([messageUrl(SM), callUrl(CA), interactionUrl]);
+    expect(report.interactions).toMatchObject({ deleted: 1, not_visible: 0 });
+    expect(report.not_visible).toEqual([]);
+  });
+
+  it("a larger --visible-days takes the old Interaction's 20404 for gone; a smaller one keeps a young one", async () => {
+    const large = fakeClient({ [messageUrl(SM)]: gone() });
+    expect((await run(large, [old()], true, false, 3650)).interactions.deleted).toBe(1);
+    expect(large.deleted).toContain(interactionUrl);
+    const small = fakeClient({ [messageUrl(SM)]: gone() });
+    expect((await run(small, [target()], true, false, 7)).interactions.not_visible).toBe(1);
+    expect(small.deleted).not.toContain(interactionUrl);
+  });
+
+  it("the old Interaction's own 20404 is already gone: Proxy keeps no archive of it", async () => {
+    const client = fakeClient({ [interactionUrl]: gone() });
+    const report = await run(client, [old()]);
+    expect(report.interactions).toMatchObject({ already_gone: 1, not_visible: 0 });
+    expect(report.resources.deleted).toBe(2);
+  });
 });
