@@ -61,7 +61,11 @@ Examples:
               yield { sid: interaction.sid, serviceSid, sessionSid, interaction };
             }
           }
-          return { targets: targets(), incompleteSessions: stream.incompleteSessions };
+          return {
+            targets: targets(),
+            incompleteSessions: stream.incompleteSessions,
+            progress: stream.progress,
+          };
         };
       },
     });
