@@ -17,11 +17,13 @@ import {
   VISIBLE_DAYS_RANGE,
 } from "../purge/plan.js";
 import { DEFAULT_INTERACTION_COLUMNS, INTERACTION_COLUMNS } from "../render/interaction-columns.js";
+import { ProgressLine, purgeProgressLine, readProgressLine } from "../render/progress.js";
 import { plural, renderPurgeSummary } from "../render/purge-summary.js";
 import { terminalText } from "../render/terminal-text.js";
 import { createWriter, writeJson } from "../render/writers.js";
 import { withRunMetadata } from "../run-metadata.js";
 import type { IncompleteSession } from "../select/interactions.js";
+import type { ReadProgress } from "../select/sessions.js";
 import { type Connect, connector } from "./context.js";
 import { integerArg } from "./parsers.js";
 
@@ -117,6 +119,8 @@ export async function parseCleanupOptions(
 export interface TargetStream {
   targets: AsyncIterable<PurgeTarget>;
   incompleteSessions: readonly IncompleteSession[];
+  /** How far the read of the Sessions has got, for the progress line (purge; not delete). */
+  progress?: Readonly<ReadProgress>;
 }
 
 export interface CleanupRun {
@@ -152,7 +156,7 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
     const quiet = opts.quiet || opts.json;
     // What a person confirms is what runs: the run acts on no Interaction the prompt did not count.
     const confirmed = opts.confirm
-      ? await confirm(io, client, targets, opts.includeResources, run.confirmNote)
+      ? await confirm(io, client, targets, opts.includeResources, run.confirmNote ?? "", !quiet)
       : null;
     if (confirmed === false) {
       io.err("Cancelled: nothing was deleted.");
@@ -166,7 +170,16 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
     const stream = targets();
     const unconfirmed = { count: 0 };
     const toRun = confirmed ? onlyConfirmed(stream.targets, confirmed, unconfirmed) : stream.targets;
-    const { report, listingError } = await execute(io, client, toRun, opts, exportFile, quiet, limiter);
+    const { report, listingError } = await execute(
+      io,
+      client,
+      toRun,
+      opts,
+      exportFile,
+      quiet,
+      limiter,
+      stream,
+    );
     report.incomplete_sessions = [...stream.incompleteSessions];
     const ran = listingError === undefined && report.stopped === null;
     const afterLines = ran ? ((await run.afterInteractions?.(client, report, exportFile)) ?? []) : [];
@@ -223,10 +236,11 @@ async function execute(
   exportFile: ExportFile | null,
   quiet: boolean,
   limiter: AdaptiveLimiter,
+  stream: TargetStream,
 ): Promise<PurgeResult> {
   const { dryRun } = opts;
   const controller = new AbortController();
-  const spinner = quiet ? null : await io.spinner(dryRun ? "Listing…" : "Deleting…");
+  const line = await ProgressLine.start(io, dryRun ? "Listing…" : "Deleting…", !quiet);
   const onSigint = () => {
     if (!controller.signal.aborted) {
       controller.abort();
@@ -234,7 +248,7 @@ async function execute(
       return;
     }
     // The second Ctrl-C: the user wants out now. Everything is idempotent, a re-run finishes the job.
-    spinner?.stop();
+    line.stop();
     io.err("Aborted.");
     process.exit(ExitCode.interrupted);
   };
@@ -254,8 +268,6 @@ async function execute(
           emptyMessage: "No Interactions match.",
         })
       : null;
-  const startedAt = Date.now();
-  let lastUpdate = 0;
   try {
     const result = await runPurge(client, targets, {
       dryRun,
@@ -272,10 +284,7 @@ async function execute(
       stop: controller.signal,
       async onDone(target, progress) {
         if (planWriter && target.interaction) await planWriter.write(target.interaction);
-        if (spinner && Date.now() - lastUpdate > 100) {
-          lastUpdate = Date.now();
-          spinner.text = progressLine(progress, startedAt);
-        }
+        line.update((startedAt) => purgeProgressLine(progress, stream.progress ?? null, startedAt));
       },
     });
     await planWriter?.end();
@@ -283,15 +292,8 @@ async function execute(
   } finally {
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigterm);
-    spinner?.stop();
+    line.stop();
   }
-}
-
-function progressLine(report: PurgeReport, startedAt: number): string {
-  const i = report.interactions;
-  const rate = i.matched / Math.max(0.001, (Date.now() - startedAt) / 1000);
-  if (report.dry_run) return `Listing… ${i.matched} Interactions matched`;
-  return `Deleting… ${i.deleted} deleted, ${i.deferred} deferred, ${i.skipped} skipped, ${i.failed} failed of ${i.matched} (${rate.toFixed(0)}/s)`;
 }
 
 /**
@@ -303,13 +305,22 @@ async function confirm(
   client: ApiClient,
   targets: () => TargetStream,
   includeResources: boolean,
-  note = "",
+  note: string,
+  showProgress: boolean,
 ): Promise<Set<string> | false> {
   const totals = emptyTotals();
   const sids = new Set<string>();
-  for await (const target of targets().targets) {
-    sids.add(target.sid);
-    addToTotals(totals, target, planDeletion(target, client, includeResources));
+  const { targets: planned, progress: read } = targets();
+  // The first pass can take a while on a big Service: a progress line, cleared before the question.
+  const line = await ProgressLine.start(io, "Counting…", showProgress && read !== undefined);
+  try {
+    for await (const target of planned) {
+      sids.add(target.sid);
+      addToTotals(totals, target, planDeletion(target, client, includeResources));
+      if (read) line.update((at) => readProgressLine("Counting", read, at));
+    }
+  } finally {
+    line.stop();
   }
   if (totals.interactions === 0 && !note) return sids;
   const { interactions, sessions, linked } = totals;

@@ -91,7 +91,11 @@ export async function runPurge(opts: PurgeOptions): Promise<void> {
             yield { sid: interaction.sid, serviceSid, sessionSid, interaction };
           }
         }
-        return { targets: targets(), incompleteSessions: stream.incompleteSessions };
+        return {
+          targets: targets(),
+          incompleteSessions: stream.incompleteSessions,
+          progress: stream.progress,
+        };
       };
     },
   });

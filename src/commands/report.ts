@@ -7,11 +7,13 @@ import type { GlobalFlags } from "../config.js";
 import { TwilioApiError, UsageError } from "../errors.js";
 import type { IOStreams } from "../io.js";
 import { AdaptiveLimiter } from "../purge/adaptive-limiter.js";
+import { newReadProgress, ProgressLine, readProgressLine } from "../render/progress.js";
 import { writeJson } from "../render/writers.js";
 import { Census, type CensusReport } from "../report/census.js";
 import { selectionParameters, withRunMetadata } from "../run-metadata.js";
 import { matches, type Selection } from "../select/selection.js";
 import { resolveServiceSid } from "../select/service.js";
+import type { ReadProgress } from "../select/sessions.js";
 import { type CliContext, type Connect, connector, globalsOf } from "./context.js";
 import { instantArg } from "./parsers.js";
 import { addSelectionOptions, parseSelection } from "./selection-options.js";
@@ -91,11 +93,10 @@ export async function runReport(options: ReportOptions): Promise<void> {
   const { client, config } = await options.connect({ gate: new AdaptiveLimiter() });
   const service = await resolveServiceSid(client, config.serviceSid, options.selection.sessionSids);
   const census = new Census(new Date(), options.purgeUntil);
-  const spinner = quiet || options.format === "json" ? null : await io.spinner("Reading Sessions…");
-  let sessionsRead = 0;
-  let interactionsRead = 0;
+  const line = await ProgressLine.start(io, "Reading Sessions…", !quiet && options.format !== "json");
+  const read = newReadProgress();
   try {
-    const sessions = sessionsOf(client, service, options.selection);
+    const sessions = sessionsOf(client, service, options.selection, read);
     const worker = async () => {
       for (;;) {
         const next = await sessions.next();
@@ -109,8 +110,8 @@ export async function runReport(options: ReportOptions): Promise<void> {
               listed++;
               if (matches(interaction, options.selection)) census.addInteraction(session.sid, interaction);
             }
-            interactionsRead += page.items.length;
-            if (spinner) spinner.text = `Reading… ${sessionsRead} Sessions, ${interactionsRead} Interactions`;
+            read.interactionsRead += page.items.length;
+            line.update((startedAt) => readProgressLine("Reading", read, startedAt));
           }
         } catch (error) {
           // Deleted since it was listed: it holds nothing any more. Any other error ends the report.
@@ -119,12 +120,12 @@ export async function runReport(options: ReportOptions): Promise<void> {
           continue;
         }
         census.addSession(session, listed);
-        sessionsRead++;
+        read.sessionsRead++;
       }
     };
     await Promise.all(Array.from({ length: SESSIONS_AT_ONCE }, worker));
   } finally {
-    spinner?.stop();
+    line.stop();
   }
   const run = {
     command: "report" as const,
@@ -146,15 +147,20 @@ async function* sessionsOf(
   client: ApiClient,
   service: string,
   selection: Selection,
+  read: ReadProgress,
 ): AsyncGenerator<Session> {
   if (!selection.allSessions) {
-    for (const sid of new Set(selection.sessionSids)) yield await fetchSession(client, service, sid);
+    const sids = new Set(selection.sessionSids);
+    Object.assign(read, { sessionsListed: sids.size, listingDone: true });
+    for (const sid of sids) yield await fetchSession(client, service, sid);
     return;
   }
   for await (const session of listSessions(client, service)) {
     if (selection.sessionStatuses && !selection.sessionStatuses.includes(session.status ?? "")) continue;
+    read.sessionsListed++;
     yield session;
   }
+  read.listingDone = true;
 }
 
 async function write(io: IOStreams, format: ReportOptions["format"], report: CensusReport): Promise<void> {

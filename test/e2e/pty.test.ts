@@ -1,7 +1,6 @@
-import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN } from "../helpers/cli.js";
 import { type Emulator, emulator, envFor, reseed, stateOf } from "../helpers/emulator.js";
+import { inPty, screenLines } from "../helpers/pty.js";
 
 /**
  * The real thing on a real pseudo-terminal (util-linux `script`), rather than PROXY_IX_FORCE_TTY:
@@ -13,38 +12,6 @@ beforeAll(async () => {
   emu = await emulator();
 });
 afterAll(() => emu.close());
-
-function inPty(
-  args: string[],
-  env: Record<string, string | undefined>,
-  input = "",
-  columns: number | null = 120,
-): Promise<{ code: number | null; out: string }> {
-  // script's pseudo-terminal has no size of its own when script's stdin is not a terminal.
-  const run = ["node", BIN, ...args].map((word) => `'${word}'`).join(" ");
-  const command = columns === null ? run : `stty cols ${columns} rows 40; ${run}`;
-  return new Promise((resolve, reject) => {
-    const child = spawn("script", ["-qfec", command, "/dev/null"], {
-      env: { PATH: process.env.PATH, TERM: "xterm", ...env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let out = "";
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, out }));
-    // Typed after the prompt has had time to appear, as a person would.
-    setTimeout(() => child.stdin.end(input), 1500);
-  });
-}
-
-/** What the terminal shows once a spinner has cleared its line: each line from its last return to column 1. */
-function screenLines(out: string): string[] {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escape sequences are the point
-  const csi = /\u001b\[[0-9;?]*[A-Za-z]/g;
-  return out.split(/\r?\n/).map((line) => line.split("\u001b[1G").at(-1)?.replace(csi, "") ?? "");
-}
 
 describe("on a pseudo-terminal", () => {
   it("list prints a coloured table; NO_COLOR turns colour off", async () => {
