@@ -281,9 +281,12 @@ try {
   /** @type {Record<string, string | number> | null} */
   let cpu = null;
   if (only === undefined || only === "throughput") {
-    const bench = { emulator, bin, env: { ...baseEnv }, quick };
+    const scenarios = (process.argv.find((arg) => arg.startsWith("--scenario="))?.slice(11) ?? "")
+      .split(",")
+      .filter(Boolean);
+    const bench = { emulator, bin, env: { ...baseEnv }, quick, scenarios };
     throughputRows = await throughput(bench);
-    cpu = await cpuPerRequest(bench);
+    if (scenarios.length === 0 || scenarios.includes("cpu")) cpu = await cpuPerRequest(bench);
   }
   if (only === undefined || only === "memory") {
     for (const n of quick ? [10_000] : [10_000, 100_000]) await listScenario(n);
