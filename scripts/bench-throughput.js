@@ -4,23 +4,28 @@
 // latency. Efficiency = (requests answered without a 429 × latency ÷ C) ÷ wall time: 1 means the run kept
 // the account's limit busy from its first to its last request.
 import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { DEFAULT_FAULTS } from "../dist/emulator/index.js";
 
+const TWILIO_NODE = fileURLToPath(new URL("./bench-twilio-node.js", import.meta.url));
+
 /** The emulator's latency while the limit changes (see changingLimit). */
-const CHANGING_LATENCY = 20;
+const CHANGING_LATENCY = 50;
 
 /**
  * @typedef {Awaited<ReturnType<typeof import("../dist/emulator/index.js").startEmulator>>} Emulator
- * @typedef {{ emulator: Emulator, bin: string, env: NodeJS.ProcessEnv, quick: boolean, scenarios: string[] }} Bench
+ * @typedef {{ emulator: Emulator, bin: string, env: NodeJS.ProcessEnv, quick: boolean, scenarios: string[], versus: Row[] }} Bench
  * @typedef {Record<string, string | number>} Row
  */
 
 /**
- * Runs the CLI and measures its wall time and CPU time (user + system, from the shell's `times`).
+ * Runs the CLI (or another script) and measures its wall time and CPU time (user + system, from the
+ * shell's `times`).
  * @param {Bench} bench
  * @param {string[]} args
+ * @param {string} script
  */
-function run(bench, args) {
+function run(bench, args, script = bench.bin) {
   const started = process.hrtime.bigint();
   // When the first API request reaches the emulator: the CLI's own start-up (node, modules, config)
   // is part of every wall time below, and this says how much.
@@ -33,7 +38,7 @@ function run(bench, args) {
       clearInterval(watch);
     }
   }, 2);
-  const quoted = [process.execPath, bench.bin, ...args].map((word) => `'${word}'`).join(" ");
+  const quoted = [process.execPath, script, ...args].map((word) => `'${word}'`).join(" ");
   // `times` prints the shell's and then its children's user and system time: the second line is proxy-ix's.
   const child = spawn("/bin/sh", ["-c", `${quoted}; code=$?; times >&2; exit $code`], {
     env: bench.env,
@@ -85,7 +90,8 @@ function requestsOf(emulator) {
 }
 
 /**
- * purge --include-resources with default settings at an account limit C.
+ * purge --include-resources with default settings at an account limit C, then (in a full run) the same
+ * job with twilio-node, sequential and unbounded + autoRetry, on the same seed and faults.
  * @param {Bench} bench
  * @param {number} n
  * @param {number} limit
@@ -95,9 +101,6 @@ function requestsOf(emulator) {
 async function purgeAt(bench, n, limit, latency) {
   const session = reseed(bench, { sessions: 1, interactions: n }, { latency, maxConcurrency: limit });
   const result = await run(bench, ["purge", "--session", session, "--include-resources", "--yes", "--json"]);
-  const requests = requestsOf(bench.emulator);
-  const ideal = (requests.answered * latency) / 1000 / limit;
-  const state = bench.emulator.state();
   let failed = "?";
   try {
     const report = JSON.parse(result.stdout);
@@ -105,20 +108,79 @@ async function purgeAt(bench, n, limit, latency) {
   } catch {
     // no report: the exit code says why
   }
-  const efficiency = ideal / result.wall;
+  const row = purgeRow(bench, "proxy-ix", n, limit, latency, result, failed);
+  const share = requestsOf(bench.emulator).throttled / Number(row.requests);
+  bench.versus.push(row);
+  if (!bench.quick) {
+    // Sequential costs C × the time proxy-ix takes: a smaller N (about 12 s of requests) gives the
+    // same efficiency; "s per 1,000" compares the clients at any N.
+    const sequentialN = Math.min(n, Math.round(4000 / latency));
+    for (const [style, size] of /** @type {const} */ ([
+      ["sequential", sequentialN],
+      ["unbounded", n],
+    ])) {
+      const sid = reseed(bench, { sessions: 1, interactions: size }, { latency, maxConcurrency: limit });
+      const service = bench.env.PROXY_IX_SERVICE_SID ?? "";
+      const other = await run(bench, ["purge", style, service, sid], TWILIO_NODE);
+      const outcome = /** @type {{ failed?: number }} */ (parseJson(other.stdout) ?? {});
+      bench.versus.push(
+        purgeRow(bench, `twilio-node ${style}`, size, limit, latency, other, String(outcome.failed ?? "?")),
+      );
+    }
+  }
+  return {
+    ...row,
+    target:
+      Number.parseFloat(String(row.efficiency)) >= 80 && share < 0.05 && failed === "0" ? "met" : "NOT met",
+  };
+}
+
+/** @param {string} text */
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * @param {Bench} bench
+ * @param {string} client
+ * @param {number} n
+ * @param {number} limit
+ * @param {number} latency
+ * @param {{ wall: number, cpu: number, firstRequest: number }} result
+ * @param {string} failed
+ * @returns {Row}
+ */
+function purgeRow(bench, client, n, limit, latency, result, failed) {
+  const requests = requestsOf(bench.emulator);
+  const state = bench.emulator.state();
+  const ideal = (requests.answered * latency) / 1000 / limit;
   const share = requests.throttled / requests.total;
+  const orphans = state.orphans_by_kind;
   return {
     scenario: `purge C=${limit} latency ${latency} ms`,
+    client,
     N: n,
     requests: requests.total,
     "wall s": result.wall.toFixed(2),
+    "s per 1,000": ((1000 * result.wall) / n).toFixed(1),
+    "start-up s": result.firstRequest.toFixed(2),
     "ideal s": ideal.toFixed(2),
-    efficiency: `${Math.round(100 * efficiency)}%`,
+    efficiency: `${Math.round((100 * ideal) / result.wall)}%`,
     "429s": `${requests.throttled} (${(100 * share).toFixed(1)}%)`,
     failed,
-    left: `${state.counts.interactions} Interactions, ${state.counts.orphans} orphans`,
+    left: `${state.counts.interactions} Interactions, ${state.counts.orphans} orphans${
+      state.counts.orphans > 0
+        ? ` (${Object.entries(orphans)
+            .filter(([, count]) => count > 0)
+            .map(([kind, count]) => `${count} ${kind}`)
+            .join(", ")})`
+        : ""
+    }`,
     "CPU ms/request": ((1000 * result.cpu) / requests.total).toFixed(2),
-    target: efficiency >= 0.8 && share < 0.05 && failed === "0" ? "met" : "NOT met",
   };
 }
 
@@ -135,7 +197,7 @@ async function changingLimit(bench) {
   const latency = CHANGING_LATENCY;
   const session = reseed(
     bench,
-    { sessions: 1, interactions: bench.quick ? 4000 : 7000 },
+    { sessions: 1, interactions: bench.quick ? 3000 : 4000 },
     { latency, maxConcurrency: 50 },
   );
   /** @type {{ t: number, answered: number }[]} */
@@ -154,14 +216,14 @@ async function changingLimit(bench) {
   const requests = requestsOf(bench.emulator);
   /** Requests per second over the second that ends with each sample. */
   const windows = samples.flatMap((sample) => {
-    const before = samples.find((other) => other.t >= sample.t - 1.0001);
-    return before && sample.t - before.t >= 0.9
-      ? [{ t: sample.t, rate: (sample.answered - before.answered) / (sample.t - before.t) }]
-      : [];
+    // The last sample at least a second earlier (timers fire late on a busy machine).
+    const before = samples.findLast((other) => other.t <= sample.t - 1);
+    const rate = before && (sample.answered - before.answered) / (sample.t - before.t);
+    return before ? [{ start: before.t, t: sample.t, rate: Number(rate) }] : [];
   });
   /** The best one-second window wholly within [from, to]. @param {number} from @param {number} to */
   const best = (from, to) =>
-    Math.max(0, ...windows.filter((w) => w.t >= from + 1 && w.t <= to).map((w) => w.rate));
+    Math.max(0, ...windows.filter((w) => w.start >= from && w.t <= to).map((w) => w.rate));
   /**
    * Seconds after `from` until a window (wholly after `from`) reaches 70% of `limit`; null if never
    * within the next 5 s; undefined if the run ended before those 5 s were over.
@@ -169,7 +231,7 @@ async function changingLimit(bench) {
    */
   const reached = (from, limit) => {
     const wanted = (0.7 * limit * 1000) / latency;
-    const hit = windows.find((w) => w.t >= from + 1 && w.t <= from + 5 && w.rate >= wanted);
+    const hit = windows.find((w) => w.start >= from && w.t <= from + 5 && w.rate >= wanted);
     if (hit) return hit.t - from;
     return result.wall < from + 5 ? undefined : null;
   };
@@ -221,6 +283,15 @@ async function listMany(bench) {
   const pages = Math.ceil(sessions / 100) + sessions;
   const ideal = (pages * latency) / 1000 / limit;
   const { lines } = result;
+  if (!bench.quick) {
+    bench.versus.push(listRow("proxy-ix", result, requests, ideal));
+    for (const style of ["sequential", "unbounded"]) {
+      reseed(bench, { sessions, interactions: perSession }, { latency, maxConcurrency: limit });
+      const service = bench.env.PROXY_IX_SERVICE_SID ?? "";
+      const other = await run(bench, ["list", style, service], TWILIO_NODE);
+      bench.versus.push(listRow(`twilio-node ${style}`, other, requestsOf(bench.emulator), ideal));
+    }
+  }
   return {
     scenario: `list --all-sessions, ${sessions} Sessions × ${perSession}, C=${limit}, latency ${latency} ms`,
     requests: requests.total,
@@ -231,6 +302,27 @@ async function listMany(bench) {
     "429s": String(requests.throttled),
     left: `${lines} lines listed`,
     target: result.wall <= 1.5 * ideal && lines === sessions * perSession ? "met" : "NOT met",
+  };
+}
+
+/**
+ * @param {string} client
+ * @param {{ wall: number, lines: number, firstRequest: number }} result
+ * @param {{ total: number, throttled: number }} requests
+ * @param {number} ideal
+ * @returns {Row}
+ */
+function listRow(client, result, requests, ideal) {
+  return {
+    scenario: "list --all-sessions, 200 Sessions × 5, C=25, latency 100 ms",
+    client,
+    requests: requests.total,
+    "wall s": result.wall.toFixed(2),
+    "start-up s": result.firstRequest.toFixed(2),
+    "ideal s": ideal.toFixed(2),
+    "wall ÷ ideal": (result.wall / ideal).toFixed(2),
+    "429s": String(requests.throttled),
+    left: `${result.lines} lines listed`,
   };
 }
 
