@@ -4,22 +4,41 @@
 // latency. Efficiency = (requests answered without a 429 × latency ÷ C) ÷ wall time: 1 means the run kept
 // the account's limit busy from its first to its last request.
 import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { DEFAULT_FAULTS } from "../dist/emulator/index.js";
+
+const TWILIO_NODE = fileURLToPath(new URL("./bench-twilio-node.js", import.meta.url));
+
+/** The emulator's latency while the limit changes (see changingLimit). */
+const CHANGING_LATENCY = 50;
 
 /**
  * @typedef {Awaited<ReturnType<typeof import("../dist/emulator/index.js").startEmulator>>} Emulator
- * @typedef {{ emulator: Emulator, bin: string, env: NodeJS.ProcessEnv, quick: boolean }} Bench
+ * @typedef {{ emulator: Emulator, bin: string, env: NodeJS.ProcessEnv, quick: boolean, scenarios: string[], versus: Row[] }} Bench
  * @typedef {Record<string, string | number>} Row
  */
 
 /**
- * Runs the CLI and measures its wall time and CPU time (user + system, from the shell's `times`).
+ * Runs the CLI (or another script) and measures its wall time and CPU time (user + system, from the
+ * shell's `times`).
  * @param {Bench} bench
  * @param {string[]} args
+ * @param {string} script
  */
-function run(bench, args) {
+function run(bench, args, script = bench.bin) {
   const started = process.hrtime.bigint();
-  const quoted = [process.execPath, bench.bin, ...args].map((word) => `'${word}'`).join(" ");
+  // When the first API request reaches the emulator: the CLI's own start-up (node, modules, config)
+  // is part of every wall time below, and this says how much.
+  const before = bench.emulator.state().requests.total;
+  /** @type {number | null} */
+  let firstRequest = null;
+  const watch = setInterval(() => {
+    if (bench.emulator.state().requests.total > before) {
+      firstRequest = Number(process.hrtime.bigint() - started) / 1e9;
+      clearInterval(watch);
+    }
+  }, 2);
+  const quoted = [process.execPath, script, ...args].map((word) => `'${word}'`).join(" ");
   // `times` prints the shell's and then its children's user and system time: the second line is proxy-ix's.
   const child = spawn("/bin/sh", ["-c", `${quoted}; code=$?; times >&2; exit $code`], {
     env: bench.env,
@@ -27,20 +46,24 @@ function run(bench, args) {
   });
   let stdout = "";
   let stderr = "";
+  let lines = 0;
   child.stdout.on("data", (chunk) => {
     stdout = (stdout + chunk).slice(-1_000_000);
+    for (const byte of chunk) if (byte === 10) lines++;
   });
   child.stderr.on("data", (chunk) => {
     stderr += chunk;
   });
   return new Promise((resolve) => {
     child.on("close", (code) => {
+      clearInterval(watch);
       const times = stderr.trim().split("\n").at(-1) ?? "";
       const cpu = [...times.matchAll(/(\d+)m([\d.]+)s/g)].reduce(
         (sum, match) => sum + Number(match[1]) * 60 + Number(match[2]),
         0,
       );
-      resolve({ code, stdout, wall: Number(process.hrtime.bigint() - started) / 1e9, cpu });
+      const wall = Number(process.hrtime.bigint() - started) / 1e9;
+      resolve({ code, stdout, lines, wall, cpu, firstRequest: firstRequest ?? wall });
     });
   });
 }
@@ -67,7 +90,8 @@ function requestsOf(emulator) {
 }
 
 /**
- * purge --include-resources with default settings at an account limit C.
+ * purge --include-resources with default settings at an account limit C, then (in a full run) the same
+ * job with twilio-node, sequential and unbounded + autoRetry, on the same seed and faults.
  * @param {Bench} bench
  * @param {number} n
  * @param {number} limit
@@ -77,9 +101,6 @@ function requestsOf(emulator) {
 async function purgeAt(bench, n, limit, latency) {
   const session = reseed(bench, { sessions: 1, interactions: n }, { latency, maxConcurrency: limit });
   const result = await run(bench, ["purge", "--session", session, "--include-resources", "--yes", "--json"]);
-  const requests = requestsOf(bench.emulator);
-  const ideal = (requests.answered * latency) / 1000 / limit;
-  const state = bench.emulator.state();
   let failed = "?";
   try {
     const report = JSON.parse(result.stdout);
@@ -87,39 +108,100 @@ async function purgeAt(bench, n, limit, latency) {
   } catch {
     // no report: the exit code says why
   }
-  const efficiency = ideal / result.wall;
+  const row = purgeRow(bench, "proxy-ix", n, limit, latency, result, failed);
+  const share = requestsOf(bench.emulator).throttled / Number(row.requests);
+  bench.versus.push(row);
+  if (!bench.quick) {
+    // Sequential costs C × the time proxy-ix takes: a smaller N (about 12 s of requests) gives the
+    // same efficiency; "s per 1,000" compares the clients at any N.
+    const sequentialN = Math.min(n, Math.round(4000 / latency));
+    for (const [style, size] of /** @type {const} */ ([
+      ["sequential", sequentialN],
+      ["unbounded", n],
+    ])) {
+      const sid = reseed(bench, { sessions: 1, interactions: size }, { latency, maxConcurrency: limit });
+      const service = bench.env.PROXY_IX_SERVICE_SID ?? "";
+      const other = await run(bench, ["purge", style, service, sid], TWILIO_NODE);
+      const outcome = /** @type {{ failed?: number }} */ (parseJson(other.stdout) ?? {});
+      bench.versus.push(
+        purgeRow(bench, `twilio-node ${style}`, size, limit, latency, other, String(outcome.failed ?? "?")),
+      );
+    }
+  }
+  return {
+    ...row,
+    target:
+      Number.parseFloat(String(row.efficiency)) >= 80 && share < 0.05 && failed === "0" ? "met" : "NOT met",
+  };
+}
+
+/** @param {string} text */
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * @param {Bench} bench
+ * @param {string} client
+ * @param {number} n
+ * @param {number} limit
+ * @param {number} latency
+ * @param {{ wall: number, cpu: number, firstRequest: number }} result
+ * @param {string} failed
+ * @returns {Row}
+ */
+function purgeRow(bench, client, n, limit, latency, result, failed) {
+  const requests = requestsOf(bench.emulator);
+  const state = bench.emulator.state();
+  const ideal = (requests.answered * latency) / 1000 / limit;
   const share = requests.throttled / requests.total;
+  const orphans = state.orphans_by_kind;
   return {
     scenario: `purge C=${limit} latency ${latency} ms`,
+    client,
     N: n,
     requests: requests.total,
     "wall s": result.wall.toFixed(2),
+    "s per 1,000": ((1000 * result.wall) / n).toFixed(1),
+    "start-up s": result.firstRequest.toFixed(2),
     "ideal s": ideal.toFixed(2),
-    efficiency: `${Math.round(100 * efficiency)}%`,
+    efficiency: `${Math.round((100 * ideal) / result.wall)}%`,
     "429s": `${requests.throttled} (${(100 * share).toFixed(1)}%)`,
     failed,
-    left: `${state.counts.interactions} Interactions, ${state.counts.orphans} orphans`,
+    left: `${state.counts.interactions} Interactions, ${state.counts.orphans} orphans${
+      state.counts.orphans > 0
+        ? ` (${Object.entries(orphans)
+            .filter(([, count]) => count > 0)
+            .map(([kind, count]) => `${count} ${kind}`)
+            .join(", ")})`
+        : ""
+    }`,
     "CPU ms/request": ((1000 * result.cpu) / requests.total).toFixed(2),
-    target: efficiency >= 0.8 && share < 0.05 && failed === "0" ? "met" : "NOT met",
   };
 }
 
 /**
- * The account's limit changes mid-run: 50, then 5 from 6 s, then 50 again from 14 s. Throughput is
- * sampled every 250 ms; "recovery" is how long after each change the last second's throughput first
- * reaches 70% of the new limit (target: within 5 s), and the 429 share is over the whole run (< 10%).
+ * The account's limit changes mid-run: 50, then 5 from 6 s, then 50 again from 14 s (from the CLI's
+ * spawn). Throughput is sampled every 250 ms; "reached" is how long after each change a one-second
+ * window's throughput first reaches 70% of the new limit (target: within 5 s), and the 429 share is over
+ * the whole run (< 10%). At the limit of 50 the machine itself may be the bottleneck (2 cores for the CLI
+ * and the emulator): the best one-second throughput before the drop shows what it can do at all.
  * @param {Bench} bench
  * @returns {Promise<Row>}
  */
 async function changingLimit(bench) {
-  const latency = 20;
+  const latency = CHANGING_LATENCY;
   const session = reseed(
     bench,
-    { sessions: 1, interactions: bench.quick ? 4000 : 7000 },
+    { sessions: 1, interactions: bench.quick ? 3000 : 4000 },
     { latency, maxConcurrency: 50 },
   );
   /** @type {{ t: number, answered: number }[]} */
-  const samples = [];
+  const samples = [{ t: 0, answered: 0 }];
   const started = Date.now();
   const sampler = setInterval(() => {
     samples.push({ t: (Date.now() - started) / 1000, answered: requestsOf(bench.emulator).answered });
@@ -132,32 +214,64 @@ async function changingLimit(bench) {
   clearInterval(sampler);
   for (const timer of timers) clearTimeout(timer);
   const requests = requestsOf(bench.emulator);
-  /** @param {number} from @param {number} limit */
-  const recovery = (from, limit) => {
+  /** Requests per second over the second that ends with each sample. */
+  const windows = samples.flatMap((sample) => {
+    // The last sample at least a second earlier (timers fire late on a busy machine).
+    const before = samples.findLast((other) => other.t <= sample.t - 1);
+    const rate = before && (sample.answered - before.answered) / (sample.t - before.t);
+    return before ? [{ start: before.t, t: sample.t, rate: Number(rate) }] : [];
+  });
+  /** The best one-second window wholly within [from, to]. @param {number} from @param {number} to */
+  const best = (from, to) =>
+    Math.max(0, ...windows.filter((w) => w.start >= from && w.t <= to).map((w) => w.rate));
+  /**
+   * Seconds after `from` until a window (wholly after `from`) reaches 70% of `limit`; null if never
+   * within the next 5 s; undefined if the run ended before those 5 s were over.
+   * @param {number} from @param {number} limit
+   */
+  const reached = (from, limit) => {
     const wanted = (0.7 * limit * 1000) / latency;
-    for (const sample of samples) {
-      if (sample.t < from + 1) continue;
-      const before = samples.find((other) => other.t >= sample.t - 1.0001);
-      if (before && sample.answered - before.answered >= wanted) return sample.t - from;
-    }
-    return Number.POSITIVE_INFINITY;
+    const hit = windows.find((w) => w.start >= from && w.t <= from + 5 && w.rate >= wanted);
+    if (hit) return hit.t - from;
+    return result.wall < from + 5 ? undefined : null;
   };
-  const down = recovery(6, 5);
-  const up = result.wall > 15 ? recovery(14, 50) : Number.NaN;
+  /** @param {number | null | undefined} seconds @param {number} from @param {number} limit */
+  const show = (seconds, from, limit) => {
+    const rate = best(from, from + 5);
+    const of = `best ${Math.round(rate)}/s = ${Math.round((100 * rate * latency) / 1000 / limit)}% of ${limit}`;
+    if (seconds === undefined) return `run ended first (${of})`;
+    return seconds === null ? `not within 5 s (${of})` : `${seconds.toFixed(1)} s (${of})`;
+  };
+  const down = reached(6, 5);
+  const up = reached(14, 50);
   const share = requests.throttled / requests.total;
+  const machine = best(0, 6);
+  process.stderr.write(
+    `    requests/s by second: ${windows
+      .filter((_, i) => i % 4 === 3)
+      .map((w) => Math.round(w.rate))
+      .join(" ")}\n`,
+  );
   return {
-    scenario: "purge, limit 50 → 5 at 6 s → 50 at 14 s, latency 20 ms",
+    scenario: `purge, limit 50 → 5 at 6 s → 50 at 14 s, latency ${latency} ms`,
     requests: requests.total,
     "wall s": result.wall.toFixed(2),
     "429s": `${requests.throttled} (${(100 * share).toFixed(1)}%)`,
-    "70% of 5 after": `${down.toFixed(1)} s`,
-    "70% of 50 after": Number.isNaN(up) ? "run ended first" : `${up.toFixed(1)} s`,
-    target: share < 0.1 && down <= 5 && (Number.isNaN(up) || up <= 5) ? "met" : "NOT met",
+    "before the drop": `best ${Math.round(machine)}/s = ${Math.round((100 * machine * latency) / 1000 / 50)}% of 50`,
+    "70% of 5 after": show(down, 6, 5),
+    "70% of 50 after": show(up, 14, 50),
+    target:
+      down === undefined || up === undefined
+        ? "not judged"
+        : share < 0.1 && down !== null && up !== null
+          ? "met"
+          : "NOT met",
   };
 }
 
 /**
- * list --all-sessions over many small Sessions: wall against (Session pages + Interaction pages) × latency ÷ C.
+ * list --all-sessions over many small Sessions: wall against (Session pages + Interaction pages) ×
+ * latency ÷ C. The CLI's start-up (spawn to its first request) is part of the wall and shown apart.
  * @param {Bench} bench
  * @returns {Promise<Row>}
  */
@@ -168,46 +282,84 @@ async function listMany(bench) {
   const requests = requestsOf(bench.emulator);
   const pages = Math.ceil(sessions / 100) + sessions;
   const ideal = (pages * latency) / 1000 / limit;
+  const { lines } = result;
+  if (!bench.quick) {
+    bench.versus.push(listRow("proxy-ix", result, requests, ideal));
+    for (const style of ["sequential", "unbounded"]) {
+      reseed(bench, { sessions, interactions: perSession }, { latency, maxConcurrency: limit });
+      const service = bench.env.PROXY_IX_SERVICE_SID ?? "";
+      const other = await run(bench, ["list", style, service], TWILIO_NODE);
+      bench.versus.push(listRow(`twilio-node ${style}`, other, requestsOf(bench.emulator), ideal));
+    }
+  }
   return {
     scenario: `list --all-sessions, ${sessions} Sessions × ${perSession}, C=${limit}, latency ${latency} ms`,
     requests: requests.total,
     "wall s": result.wall.toFixed(2),
     "ideal s": ideal.toFixed(2),
     "wall ÷ ideal": (result.wall / ideal).toFixed(2),
+    "start-up s": result.firstRequest.toFixed(2),
     "429s": String(requests.throttled),
-    target: result.wall <= 1.5 * ideal ? "met" : "NOT met",
+    left: `${lines} lines listed`,
+    target: result.wall <= 1.5 * ideal && lines === sessions * perSession ? "met" : "NOT met",
   };
 }
 
 /**
- * --all-sessions --until 30d: the Sessions created in the last 30 days are never read. Requests are
- * checked against the lower bound: the Services and Session pages, plus one Interaction page for each
- * Session created before the cut-off (each holds fewer than 100).
+ * @param {string} client
+ * @param {{ wall: number, lines: number, firstRequest: number }} result
+ * @param {{ total: number, throttled: number }} requests
+ * @param {number} ideal
+ * @returns {Row}
+ */
+function listRow(client, result, requests, ideal) {
+  return {
+    scenario: "list --all-sessions, 200 Sessions × 5, C=25, latency 100 ms",
+    client,
+    requests: requests.total,
+    "wall s": result.wall.toFixed(2),
+    "start-up s": result.firstRequest.toFixed(2),
+    "ideal s": ideal.toFixed(2),
+    "wall ÷ ideal": (result.wall / ideal).toFixed(2),
+    "429s": String(requests.throttled),
+    left: `${result.lines} lines listed`,
+  };
+}
+
+/**
+ * --all-sessions --until T where 90% of the Service's Sessions were created at or after T: those are
+ * never read. The emulator seeds every Session just before its 90-day window of Interactions (so none
+ * is younger than 30 days), so T is the instant that leaves 10% of the seeded Sessions older, as
+ * `--until 30d` does on an account whose Sessions are 90% younger than 30 days. Requests are checked
+ * against the lower bound: the Session pages, plus one Interaction page for each older Session (each
+ * holds fewer than a page).
  * @param {Bench} bench
  * @returns {Promise<Row>}
  */
 async function skipYoung(bench) {
   reseed(bench, { sessions: 300, interactions: 3 }, {});
-  const cutoff = Date.now() - 30 * 86_400_000;
-  const all = bench.emulator.state().sessions;
+  /** @type {{ date_created: string }[]} */
+  const sessions = bench.emulator.store.listSessions();
+  const created = sessions.map((session) => Date.parse(session.date_created)).sort((a, b) => a - b);
+  const oldShare = 0.1;
+  const until = created[Math.round(created.length * oldShare)] ?? 0;
+  const old = created.filter((/** @type {number} */ time) => time < until).length;
   const before = requestsOf(bench.emulator).total;
-  const result = await run(bench, ["list", "--all-sessions", "--until", "30d", "--ndjson"]);
+  const result = await run(bench, [
+    "list",
+    "--all-sessions",
+    "--until",
+    new Date(until).toISOString(),
+    "--ndjson",
+  ]);
   const sent = requestsOf(bench.emulator).total - before;
-  // The emulator's own view of each Session's creation, through its API as proxy-ix sees it.
-  const auth = Buffer.from(`${bench.emulator.accountSid}:${bench.emulator.authToken}`).toString("base64");
-  const service = all[0]?.service_sid;
-  const listed = await fetch(`${bench.emulator.url}/v1/Services/${service}/Sessions?PageSize=1000`, {
-    headers: { authorization: `Basic ${auth}` },
-  }).then((response) => /** @type {Promise<{ sessions: unknown[] }>} */ (response.json()));
-  const sessions = /** @type {{ date_created: string }[]} */ (listed.sessions);
-  const old = sessions.filter((session) => Date.parse(session.date_created) < cutoff).length;
-  const bound = 1 + Math.ceil(sessions.length / 100) + old;
+  const bound = Math.ceil(sessions.length / 100) + old;
   return {
-    scenario: `list --all-sessions --until 30d, ${sessions.length} Sessions, ${old} older than 30 days`,
+    scenario: `list --all-sessions --until T, ${sessions.length} Sessions, ${old} created before T`,
     requests: sent,
     "lower bound": bound,
     "wall s": result.wall.toFixed(2),
-    target: sent <= bound ? "met" : "NOT met",
+    target: result.code === 0 && sent <= bound ? "met" : "NOT met",
   };
 }
 
@@ -223,13 +375,19 @@ export async function throughput(bench) {
     process.stderr.write(`  ${row.scenario}: ${row["wall s"]} s\n`);
     rows.push(row);
   };
-  say(await purgeAt(bench, bench.quick ? 100 : 500, 1, 20));
-  say(await purgeAt(bench, n, 5, 20));
-  say(await purgeAt(bench, n, 25, 50));
-  say(await purgeAt(bench, n, 100, 150));
-  say(await changingLimit(bench));
-  say(await listMany(bench));
-  say(await skipYoung(bench));
+  /** @type {[string, () => Promise<Row>][]} */
+  const scenarios = [
+    ["purge-1", () => purgeAt(bench, bench.quick ? 100 : n, 1, 20)],
+    ["purge-5", () => purgeAt(bench, n, 5, 20)],
+    ["purge-25", () => purgeAt(bench, n, 25, 50)],
+    ["purge-100", () => purgeAt(bench, n, 100, 150)],
+    ["changing", () => changingLimit(bench)],
+    ["list-many", () => listMany(bench)],
+    ["skip-young", () => skipYoung(bench)],
+  ];
+  for (const [name, scenario] of scenarios) {
+    if (bench.scenarios.length === 0 || bench.scenarios.includes(name)) say(await scenario());
+  }
   return rows;
 }
 

@@ -280,10 +280,16 @@ try {
   let throughputRows = [];
   /** @type {Record<string, string | number> | null} */
   let cpu = null;
+  /** @type {Record<string, string | number>[]} */
+  const versus = [];
   if (only === undefined || only === "throughput") {
-    const bench = { emulator, bin, env: { ...baseEnv }, quick };
+    const scenarios = (process.argv.find((arg) => arg.startsWith("--scenario="))?.slice(11) ?? "")
+      .split(",")
+      .filter(Boolean);
+    const env = { ...baseEnv, TWILIO_NODE_ORIGIN: emulator.url };
+    const bench = { emulator, bin, env, quick, scenarios, versus };
     throughputRows = await throughput(bench);
-    cpu = await cpuPerRequest(bench);
+    if (scenarios.length === 0 || scenarios.includes("cpu")) cpu = await cpuPerRequest(bench);
   }
   if (only === undefined || only === "memory") {
     for (const n of quick ? [10_000] : [10_000, 100_000]) await listScenario(n);
@@ -300,6 +306,12 @@ try {
       "\nThroughput at an account's limit C, default settings (efficiency = (non-429 requests × latency ÷ C) ÷ wall)",
     );
     console.table(throughputRows);
+  }
+  if (versus.length > 0) {
+    console.log(
+      "\nAgainst twilio-node (scripts/bench-twilio-node.js: sequential, and unbounded with autoRetry), same seed and faults",
+    );
+    console.table(versus);
   }
   if (cpu) {
     console.log("\nCPU per request");

@@ -1,14 +1,22 @@
 /**
  * Reads several sources at once (the Interaction pages of several Sessions) and hands out what they
  * read in source order: all of the first Session's pages, then the second's, … so the output keeps each
- * Session's order while the next Sessions are already being read. Each source reads at most `AHEAD`
- * pages before it waits for its pages to be taken, so memory is bounded by `width × AHEAD` pages.
+ * Session's order while the next Sessions are already being read.
+ *
+ * - At most `width` sources are being read at once. One read to its end no longer counts, so a slow
+ *   first Session (a request waiting out a 429) does not hold up the ones after it.
+ * - The list of sources is read in the background, up to `LISTED × width` ahead of the readers, so its
+ *   next page (of Sessions) is fetched while Interaction pages are read, not after them.
+ * - Each source reads at most `AHEAD` pages before it waits for its pages to be taken, and at most
+ *   `HELD × width` sources are held, so memory is bounded by `HELD × width × AHEAD` pages.
  *
  * Hand-written: the npm stream helpers either merge without order (it-merge, p-map with no order) or
  * keep order without reading ahead (for await … of).
  */
 
 const AHEAD = 2;
+const HELD = 2;
+export const LISTED = 2;
 
 export type Ordered<S, P> =
   | { source: S; page: P }
@@ -23,36 +31,80 @@ export async function* readInOrder<S, P>(
   onSourceDone?: (source: S) => void,
 ): AsyncGenerator<Ordered<S, P>> {
   const iterator = sources[Symbol.asyncIterator]();
+  const listed: S[] = [];
   const readers: Reader<S, P>[] = [];
   let exhausted = false;
-  const fill = async () => {
-    while (!exhausted && readers.length < width) {
-      const next = await iterator.next();
-      if (next.done) exhausted = true;
-      else readers.push(new Reader(next.value, open));
+  let stopped = false;
+  let listing = false;
+  /** The source list's own error: thrown once the sources listed before it are handed out. */
+  let listError = null as { error: unknown } | null;
+  let wakeConsumer: (() => void) | null = null;
+  const wake = () => {
+    const resolve = wakeConsumer;
+    wakeConsumer = null;
+    resolve?.();
+  };
+  const reading = () => readers.reduce((n, reader) => n + (reader.finished ? 0 : 1), 0);
+  /** Starts readers on listed sources while there is room; called whenever room may have been made. */
+  const start = () => {
+    while (!stopped && listed.length > 0 && reading() < width && readers.length < HELD * width) {
+      readers.push(new Reader(listed.shift() as S, open, start));
+      wake();
+    }
+    void list();
+  };
+  // One listing loop at a time, reading the sources ahead of the readers.
+  const list = async (): Promise<void> => {
+    if (listing) return;
+    listing = true;
+    try {
+      while (!exhausted && !stopped && listed.length < LISTED * width) {
+        const next = await iterator.next();
+        if (next.done) exhausted = true;
+        else listed.push(next.value);
+        start();
+        wake();
+      }
+    } catch (error) {
+      exhausted = true;
+      listError = { error };
+      wake();
+    } finally {
+      listing = false;
     }
   };
   try {
-    await fill();
-    while (readers.length > 0) {
-      const head = readers[0] as Reader<S, P>;
+    start();
+    for (;;) {
+      const head = readers[0];
+      if (!head) {
+        if (exhausted && !listing && listed.length === 0) {
+          if (listError) throw listError.error;
+          return;
+        }
+        await new Promise<void>((resolve) => {
+          wakeConsumer = resolve;
+        });
+        continue;
+      }
       const taken = await head.take();
       if (taken === DONE) {
         readers.shift();
         onSourceDone?.(head.source);
-        await fill();
+        start();
         continue;
       }
       if ("error" in taken) {
         readers.shift();
         yield { source: head.source, error: taken.error };
         onSourceDone?.(head.source);
-        await fill();
+        start();
         continue;
       }
       yield { source: head.source, page: taken.page };
     }
   } finally {
+    stopped = true;
     for (const reader of readers) reader.cancel();
     if (!exhausted) await iterator.return?.();
   }
@@ -62,7 +114,8 @@ const DONE = Symbol("done");
 
 class Reader<S, P> {
   private readonly buffer: ({ page: P } | { error: unknown })[] = [];
-  private finished = false;
+  /** Read to its end (or failed): what is left is in the buffer. */
+  finished = false;
   private cancelled = false;
   private wakeTaker: (() => void) | null = null;
   private wakeReader: (() => void) | null = null;
@@ -70,6 +123,7 @@ class Reader<S, P> {
   constructor(
     readonly source: S,
     open: (source: S) => AsyncIterable<P>,
+    private readonly onFinished: () => void,
   ) {
     void this.run(open);
   }
@@ -95,6 +149,7 @@ class Reader<S, P> {
     } finally {
       this.finished = true;
       this.wake();
+      this.onFinished();
       if (this.cancelled) await pages?.return?.(undefined)?.catch(() => undefined);
     }
   }

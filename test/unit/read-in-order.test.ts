@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { readInOrder } from "../../src/read-in-order.js";
+import { LISTED, readInOrder } from "../../src/read-in-order.js";
 
 /** Sources whose pages arrive after random delays: the output must still be in source order. */
 function source(pages: number, delays: number[], open: { now: number; max: number }) {
@@ -67,6 +67,54 @@ describe("readInOrder", () => {
     await reads.return(undefined);
   });
 
+  it("reads on past a slow first source: a source read to its end does not hold a place", async () => {
+    const started: number[] = [];
+    let releaseFirst = () => {};
+    const first = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    const reads = readInOrder(list([0, 1, 2, 3, 4]), 2, async function* (index) {
+      started.push(index);
+      if (index === 0) await first;
+      yield index;
+    });
+    const head = reads.next();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Sources 1, 2, 3 were read to their end while 0 is still waiting; 4 waits (at most 2 × width held).
+    expect(started).toEqual([0, 1, 2, 3]);
+    releaseFirst();
+    expect((await head).value).toEqual({ source: 0, page: 0 });
+    const rest: unknown[] = [];
+    for await (const read of reads) rest.push("page" in read ? read.page : read.error);
+    expect(rest).toEqual([1, 2, 3, 4]);
+  });
+
+  it("lists the next sources while the consumer waits on the first one", async () => {
+    let listed = 0;
+    async function* slowList(): AsyncGenerator<number> {
+      for (let i = 0; i < 3; i++) {
+        // The second "page" of the source list takes a while, as the next page of Sessions would.
+        if (i === 1) await new Promise((resolve) => setTimeout(resolve, 2));
+        listed++;
+        yield i;
+      }
+    }
+    let releaseFirst = () => {};
+    const first = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    const reads = readInOrder(slowList(), 2, async function* (index) {
+      if (index === 0) await first;
+      yield index;
+    });
+    const head = reads.next();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(listed).toBe(3);
+    releaseFirst();
+    await head;
+    await reads.return(undefined);
+  });
+
   it("gives a source's error after its earlier pages, and goes on with the next source", async () => {
     const out: unknown[] = [];
     for await (const read of readInOrder(list(["a", "b"]), 2, async function* (name) {
@@ -93,6 +141,7 @@ describe("readInOrder", () => {
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(open.now).toBe(0);
-    expect(listed).toBeLessThanOrEqual(5);
+    // The 4 being read, the ones listed ahead of them, and at most one more asked for.
+    expect(listed).toBeLessThanOrEqual(4 + LISTED * 4 + 1);
   });
 });
