@@ -11,7 +11,8 @@ import type { ApiCall } from "./types.js";
 export function listCalls(
   client: ApiClient,
   party: { to: string } | { from: string },
-  window: Window2010,
+  /** null: every date, and records with none (not sent or dialed yet) too. */
+  window: Window2010 | null,
   pageSize = 1000,
 ): AsyncGenerator<ApiCall> {
   const who: [string, string] = "to" in party ? ["To", party.to] : ["From", party.from];
@@ -19,7 +20,7 @@ export function listCalls(
     client.apiOrigin,
     client.accountSid,
     "Calls.json",
-    [who, ...dayFilters("StartTime", window)],
+    [who, ...(window ? dayFilters("StartTime", window) : [])],
     pageSize,
   );
   return paginate2010<ApiCall>(client, url, "calls");

@@ -11,7 +11,8 @@ import type { ApiMessage } from "./types.js";
 export function listMessages(
   client: ApiClient,
   party: { to: string } | { from: string },
-  window: Window2010,
+  /** null: every date, and records with none (not sent or dialed yet) too. */
+  window: Window2010 | null,
   pageSize = 1000,
 ): AsyncGenerator<ApiMessage> {
   const who: [string, string] = "to" in party ? ["To", party.to] : ["From", party.from];
@@ -19,7 +20,7 @@ export function listMessages(
     client.apiOrigin,
     client.accountSid,
     "Messages.json",
-    [who, ...dayFilters("DateSent", window)],
+    [who, ...(window ? dayFilters("DateSent", window) : [])],
     pageSize,
   );
   return paginate2010<ApiMessage>(client, url, "messages");

@@ -72,7 +72,13 @@ export interface CleanupRun {
   /** Added to the confirmation question, e.g. "then the empty closed/failed Sessions". */
   confirmNote?: string;
   /** For the `--json` report's metadata, asked once the run is over (the Service is known by then). */
-  describe(): { command: "purge" | "delete"; serviceSid: string | null; parameters: Record<string, unknown> };
+  describe(): {
+    command: "purge" | "delete" | "erase";
+    serviceSid: string | null;
+    parameters: Record<string, unknown>;
+  };
+  /** The exit code of a run whose listing went through (default: exitCodeOf); erase adds its own check. */
+  exitCode?(report: PurgeReport): number;
 }
 
 /** Checks, plans, confirms, runs and reports a cleanup. Every usage check happens before a request is sent. */
@@ -119,7 +125,8 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
     // so that a dry run's plan on stdout stays one line per Interaction.
     // The exit code is decided before writing: a reader that went away (`| jq` killed by the same
     // Ctrl-C) must not turn a failed or interrupted run into exit 0.
-    const code = listingError === undefined ? exitCodeOf(report) : exitCodeFor(listingError);
+    const code =
+      listingError === undefined ? (run.exitCode ?? exitCodeOf)(report) : exitCodeFor(listingError);
     try {
       if (raw.json) {
         const { command, serviceSid, parameters } = run.describe();
