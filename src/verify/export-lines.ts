@@ -118,7 +118,8 @@ export function parseExportLine(line: string): ExportEntry {
   if (record.v !== 2) throw new LineError(`unknown export format "v": ${JSON.stringify(record.v)}`);
   if (record.kind === "interaction") return v2Interaction(record);
   if (record.kind === "session") return v2Session(record);
-  throw new LineError(`unknown "kind" for a v2 line (expected interaction or session)`);
+  if (record.kind === "orphan") return v2Orphan(record);
+  throw new LineError(`unknown "kind" for a v2 line (expected interaction, session or orphan)`);
 }
 
 function sidField(record: Record<string, unknown>, field: string, prefixes: readonly string[]): string {
@@ -154,7 +155,22 @@ function interactionBase(record: Record<string, unknown>): ExportEntry {
 
 function v2Interaction(record: Record<string, unknown>): ExportEntry {
   const entry = interactionBase(record);
-  const interactionSid = entry.checks[0]?.sid as string;
+  addResources(entry, record, entry.checks[0]?.sid as string);
+  return entry;
+}
+
+/** `orphans --delete`: a Message or Call no Interaction linked to; `resources` lists it and what was under it. */
+function v2Orphan(record: Record<string, unknown>): ExportEntry {
+  const accountSid = sidField(record, "account_sid", ["AC"]);
+  sidField(record, "sid", ["SM", "MM", "CA"]);
+  const entry: ExportEntry = { accountSid, checks: [] };
+  // With no Interaction above it, the Message or Call sits under its Account (as in its URL).
+  addResources(entry, record, accountSid);
+  return entry;
+}
+
+/** The `resources` of a v2 line; a Message or Call sits under `top` (its Interaction, or for an orphan its Account). */
+function addResources(entry: ExportEntry, record: Record<string, unknown>, top: string): void {
   const resources = record.resources;
   if (!Array.isArray(resources)) throw new LineError(`"resources" is not a list`);
   resources.forEach((item: unknown, index) => {
@@ -169,7 +185,7 @@ function v2Interaction(record: Record<string, unknown>): ExportEntry {
       throw new LineError(`resources[${index}]: "sid" is not a ${prefixes.join("/")} SID`);
     }
     const parentPrefixes = PARENT_PREFIXES[kind as string];
-    let parent = interactionSid;
+    let parent = top;
     if (parentPrefixes) {
       const parentSid = resource.parent_sid;
       if (typeof parentSid !== "string" || !isSid(parentSid, parentPrefixes)) {
@@ -179,7 +195,6 @@ function v2Interaction(record: Record<string, unknown>): ExportEntry {
     }
     entry.checks.push({ kind: kind as CheckKind, sid, parent });
   });
-  return entry;
 }
 
 function v2Session(record: Record<string, unknown>): ExportEntry {
