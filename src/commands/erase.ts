@@ -1,7 +1,8 @@
 import { Command, Option } from "commander";
 import type { ApiClient } from "../api/client.js";
+import { deleteOrphans } from "../audit/delete-orphans.js";
+import type { Orphan } from "../audit/orphans.js";
 import type { GlobalFlags } from "../config.js";
-import { deleteOrphanTraffic } from "../erase/delete-traffic.js";
 import { last2, maskedNumber, maskNumberIn, parseParticipantNumber } from "../erase/participant-number.js";
 import { describeErasure, type ErasureReport, whatIsLeft } from "../erase/report.js";
 import {
@@ -118,7 +119,9 @@ export async function runErase(opts: EraseOptions): Promise<void> {
     exitCode: (report) => {
       const code = exitCodeOf(report);
       if (code !== ExitCode.ok) return code;
-      return erasureOf(report)?.complete === false ? ExitCode.failure : ExitCode.ok;
+      const erasure = erasureOf(report);
+      if (erasure?.orphans.stopped === "auth") return ExitCode.auth;
+      return erasure?.complete === false ? ExitCode.failure : ExitCode.ok;
     },
     async targets(client, configuredService) {
       serviceSid = await resolveServiceSid(client, configuredService, []);
@@ -162,6 +165,7 @@ async function finish(
     limit: null,
     pageSize: 100,
   };
+  if (exportFile) await exportFile.append(erasureLine(client.accountSid, serviceSid, number, scope));
   report.session_deletion = await deleteSessions(client, {
     serviceSid,
     selection,
@@ -171,16 +175,43 @@ async function finish(
     exportFile,
     concurrency: opts.concurrency ?? DEFAULT_CEILING,
   });
-  const orphans = await deleteOrphanTraffic(client, scope.orphans, opts.dryRun);
+  async function* orphans(): AsyncGenerator<Orphan> {
+    // A Message not sent yet has no date: orphanLine writes null for it (`Orphan.date` assumes a date).
+    for (const record of scope.orphans) yield record as Orphan;
+  }
+  const deletion = await deleteOrphans(client, orphans(), {
+    serviceSid,
+    dryRun: opts.dryRun,
+    concurrency: opts.concurrency ?? DEFAULT_CEILING,
+    exportFile,
+  });
   const left = opts.dryRun ? null : await whatIsLeft(client, serviceSid, number, scope.proxyNumbers);
   return {
     participant_last2: last2(number),
     proxy_numbers: scope.proxyNumbers.size,
     sessions: scope.sessions,
     messages_calls: scope.traffic.length,
-    orphans,
+    unlinked: scope.orphans.length,
+    orphans: deletion.report,
     left,
     complete: left === null ? null : left.sessions.length === 0 && left.messages_calls.length === 0,
+  };
+}
+
+/**
+ * The export's record of the request (format v2, docs/output.md#erase): the number only as its last 2
+ * digits, and the Sessions and unlinked Messages/Calls it covers (each has its own line too).
+ */
+function erasureLine(accountSid: string, serviceSid: string, number: string, scope: ErasureScope) {
+  return {
+    v: 2,
+    kind: "erasure",
+    exported_at: new Date().toISOString(),
+    account_sid: accountSid,
+    service_sid: serviceSid,
+    participant_last2: last2(number),
+    sessions: scope.sessions.map((session) => session.session_sid),
+    orphans: scope.orphans.map((record) => record.sid),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { ApiClient } from "../api/client.js";
+import type { OrphanDeletionReport } from "../audit/delete-orphans.js";
 import { plural } from "../render/purge-summary.js";
 import { terminalText } from "../render/terminal-text.js";
-import type { OrphanDeletion } from "./delete-traffic.js";
 import { findSessionsOf } from "./find-sessions.js";
 import { maskedNumber } from "./participant-number.js";
 import type { ErasedSession } from "./scope.js";
@@ -23,7 +23,10 @@ export interface ErasureReport {
   sessions: ErasedSession[];
   /** Messages/Calls between the number and the proxy numbers found before the run, linked or not. */
   messages_calls: number;
-  orphans: OrphanDeletion;
+  /** How many of those no Interaction links to (orphans). */
+  unlinked: number;
+  /** The unlinked ones, as `orphans --delete` reports them (docs/output.md#orphans---delete). */
+  orphans: OrphanDeletionReport;
   /** null for a dry run (nothing is re-read). */
   left: Leftovers | null;
   /** true when the re-read found nothing about the number; null for a dry run. */
@@ -49,22 +52,25 @@ export async function whatIsLeft(
 export function describeErasure(report: ErasureReport, number: string): string[] {
   const who = maskedNumber(number);
   const lines: string[] = [];
-  const o = report.orphans;
+  const o = report.orphans.orphans;
+  const plan = report.orphans.would_delete;
   const found = report.sessions.length;
   const viaTraffic = report.sessions.filter((s) => s.found_by === "traffic").length;
   lines.push(
     `${who}: ${found} ${plural(found, "Session")} (${viaTraffic} found through Messages/Calls only), ` +
-      `${report.messages_calls} Messages/Calls with the Service's ${report.proxy_numbers} proxy numbers, ${o.found} of them linked by no Interaction.`,
+      `${report.messages_calls} Messages/Calls with the Service's ${report.proxy_numbers} proxy numbers, ${report.unlinked} of them linked by no Interaction.`,
   );
-  if (o.would_delete !== undefined) {
+  if (plan) {
     lines.push(
-      `Would delete ${o.would_delete} unlinked Messages/Calls (and ${o.children} Media/Recordings/Transcriptions under them).`,
+      `Would delete ${plan.orphans} unlinked Messages/Calls, ${plan.resources} resources with what is under them.`,
     );
-  } else if (o.found > 0) {
+  } else if (o.matched > 0) {
     lines.push(
-      `Unlinked Messages/Calls: ${o.deleted} deleted, ${o.already_gone} already gone, ${o.deferred} deferred, ${o.failed} failed (${o.children} Media/Recordings/Transcriptions under them deleted).`,
+      `Unlinked Messages/Calls: ${o.deleted} deleted, ${o.already_gone} already gone, ${o.deferred} deferred, ${o.skipped} skipped, ${o.failed} failed.`,
     );
   }
+  if (report.orphans.stopped_message)
+    lines.push(`Unlinked Messages/Calls: stopped: ${report.orphans.stopped_message}`);
   for (const session of report.sessions) {
     lines.push(`  ${session.session_sid} (${session.status ?? "unknown"}, found by ${session.found_by})`);
   }

@@ -11,7 +11,12 @@ import { readInOrder } from "../read-in-order.js";
 export interface TrafficRecord {
   sid: string;
   kind: "message" | "call";
+  /** `date_sent` of a Message, `start_time` of a Call (ISO 8601 UTC); null when not sent or dialed yet. */
+  date: string | null;
   status: string | null;
+  direction: string | null;
+  /** The Service's number at the other end (never the person's number). */
+  proxy_number: string;
 }
 
 /**
@@ -31,7 +36,16 @@ export async function listTrafficOf(
     const [ours, theirs] = direction === "to" ? [record.to, record.from] : [record.from, record.to];
     // A server that ignored the filter must not widen the erasure.
     if (ours !== number || theirs === null || !proxyNumbers.has(theirs)) return;
-    found.set(record.sid, { sid: record.sid, kind, status: record.status ?? null });
+    const raw = "date_sent" in record ? record.date_sent : (record as ApiCall).start_time;
+    const time = raw ? Date.parse(raw) : Number.NaN;
+    found.set(record.sid, {
+      sid: record.sid,
+      kind,
+      date: Number.isNaN(time) ? null : new Date(time).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      status: record.status ?? null,
+      direction: record.direction ?? null,
+      proxy_number: theirs,
+    });
   };
   const drain = async <R extends ApiMessage | ApiCall>(list: AsyncIterable<R>, take: (record: R) => void) => {
     for await (const record of list) take(record);

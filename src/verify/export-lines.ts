@@ -119,7 +119,22 @@ export function parseExportLine(line: string): ExportEntry {
   if (record.kind === "interaction") return v2Interaction(record);
   if (record.kind === "session") return v2Session(record);
   if (record.kind === "orphan") return v2Orphan(record);
-  throw new LineError(`unknown "kind" for a v2 line (expected interaction, session or orphan)`);
+  if (record.kind === "erasure") return v2Erasure(record);
+  throw new LineError(`unknown "kind" for a v2 line (expected interaction, session, orphan or erasure)`);
+}
+
+/** `erase --participant`'s record of the request: its Sessions must be gone (the orphans have lines of their own). */
+function v2Erasure(record: Record<string, unknown>): ExportEntry {
+  const accountSid = sidField(record, "account_sid", ["AC"]);
+  const serviceSid = sidField(record, "service_sid", ["KS"]);
+  const sessions = record.sessions;
+  if (!Array.isArray(sessions)) throw new LineError(`"sessions" is not a list`);
+  const checks: Check[] = sessions.map((sid: unknown, index) => {
+    if (typeof sid !== "string" || !isSid(sid, ["KC"]))
+      throw new LineError(`sessions[${index}] is not a KC SID`);
+    return { kind: "session", sid, parent: serviceSid, serviceSid };
+  });
+  return { accountSid, checks };
 }
 
 function sidField(record: Record<string, unknown>, field: string, prefixes: readonly string[]): string {

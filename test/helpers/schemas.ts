@@ -19,7 +19,7 @@ const report = load("report.schema.json");
 const exportLine = load("export.schema.json");
 
 /** The commands whose `--json` output is a report (the others print listings; `orphans` only with --delete). */
-export const REPORT_COMMANDS = new Set(["purge", "delete", "report", "verify", "orphans"]);
+export const REPORT_COMMANDS = new Set(["purge", "delete", "erase", "report", "verify", "orphans"]);
 
 function problems(validate: ValidateFunction): string {
   return (validate.errors ?? []).map((error) => `${error.instancePath || "/"} ${error.message}`).join("; ");
