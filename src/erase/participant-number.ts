@@ -17,7 +17,7 @@ export function parseParticipantNumber(value: string): string {
   const compact = value.trim().replace(/(?<=\d)[ -](?=\d)/g, "");
   if (!E164.test(compact)) {
     throw new UsageError(
-      "--participant: not an E.164 phone number ('+', the country code and the number: 8 to 15 digits, e.g. +14155550123; spaces and hyphens between digits are allowed)",
+      "--participant: not an E.164 phone number ('+', the country code and the number: 8 to 15 digits, e.g. +447700900123; spaces and hyphens between digits are allowed)",
     );
   }
   return compact;
