@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RETURNING_CUSTOMER } from "../../src/emulator/index.js";
 import { lines, runCli } from "../helpers/cli.js";
 import { apiGet, type Emulator, emulator, envFor, reseed, stateOf } from "../helpers/emulator.js";
+import { STUB_ACCOUNT, STUB_SERVICE, type StubAnswer, sidOf, stubTwilio } from "../helpers/stub-twilio.js";
 
 /**
  * Issue 13, item 3: `erase --participant`. The emulator's `returningCustomer` puts one number in the
@@ -324,5 +325,92 @@ describe("erase: bad input, nothing sent", () => {
     expect(snapshot()).toEqual(before);
     expect((await stateOf(emu)).requests.by_method?.DELETE).toBeUndefined();
     expectNoLeak(result.stderr);
+  });
+});
+
+describe("erase: a Session found through the number's Messages/Calls only", () => {
+  it("erases a Session whose Participants do not list the number but whose Interactions link its Messages; deletes its unlinked ones", async () => {
+    // The stub Twilio: two Sessions of 2 Interactions each (SM2…SM9); KC…2 lists no Participant with the
+    // number (as if Twilio had stopped listing a removed one), but its Interaction KI…3 links SM…6, a
+    // Message from the number to the proxy number. SM…999 went between them too and nothing links it.
+    const stub = await stubTwilio(2, 2);
+    const proxy = "+15550000001";
+    const linkedSm = sidOf("SM", 6);
+    const orphanSm = sidOf("SM", 0x999);
+    stub.resources.add(orphanSm);
+    const traffic = [
+      { sid: linkedSm, from: N, to: proxy },
+      { sid: orphanSm, from: proxy, to: N },
+      // The number with a number that is no proxy number of the Service: never touched.
+      { sid: sidOf("SM", 0x998), from: N, to: "+15550000777" },
+    ];
+    stub.resources.add(sidOf("SM", 0x998));
+    const page = (key: string, items: unknown[]): StubAnswer => ({
+      status: 200,
+      body: {
+        [key]: items,
+        meta: { key, next_page_url: null, page: 0, page_size: 50, url: "", first_page_url: "" },
+      },
+    });
+    stub.script({
+      path: /\/PhoneNumbers$/,
+      answer: page("phone_numbers", [{ sid: sidOf("PN", 1), phone_number: proxy }]),
+    });
+    stub.script({
+      path: /\/Participants$/,
+      answer: (_req, url) => {
+        const sessionSid = url.pathname.split("/")[5] ?? "";
+        const someone = {
+          sid: sidOf("KP", 1),
+          session_sid: sessionSid,
+          service_sid: STUB_SERVICE,
+          identifier: "+15550000099",
+        };
+        return page("participants", sessionSid === sidOf("KC", 1) ? [someone] : []);
+      },
+    });
+    stub.script({
+      path: /\/Messages\.json$/,
+      answer: (_req, url) => {
+        const to = url.searchParams.get("To");
+        const from = url.searchParams.get("From");
+        const messages = traffic
+          .filter(
+            (m) =>
+              stub.resources.has(m.sid) && (to === null || m.to === to) && (from === null || m.from === from),
+          )
+          .map((m) => ({
+            ...m,
+            account_sid: STUB_ACCOUNT,
+            status: "delivered",
+            date_sent: null,
+            direction: null,
+          }));
+        return { status: 200, body: { messages, next_page_uri: null } };
+      },
+    });
+    stub.script({
+      path: /\/Calls\.json$/,
+      answer: { status: 200, body: { calls: [], next_page_uri: null } },
+    });
+    try {
+      const result = await runCli(["erase", "--participant", N, "--yes", "--json"], { env: stub.env() });
+      expect(result.code).toBe(0);
+      const report = JSON.parse(result.stdout);
+      expect(report.erasure.sessions).toEqual([
+        { session_sid: sidOf("KC", 2), status: "open", found_by: "traffic" },
+      ]);
+      expect(report.erasure).toMatchObject({ messages_calls: 2, unlinked: 1, complete: true });
+      // KC…2's Interactions and their Messages are gone, and the unlinked one; KC…1 and the other traffic stay.
+      expect(stub.interactions.get(sidOf("KC", 2))).toEqual([]);
+      expect(stub.interactions.get(sidOf("KC", 1))).toHaveLength(2);
+      for (const n of [6, 7, 8, 9, 0x999]) expect(stub.resources.has(sidOf("SM", n))).toBe(false);
+      for (const n of [2, 3, 4, 5, 0x998]) expect(stub.resources.has(sidOf("SM", n))).toBe(true);
+      const deletes = stub.requests.filter((r) => r.method === "DELETE").map((r) => r.path);
+      expect(deletes).toContain(`/v1/Services/${STUB_SERVICE}/Sessions/${sidOf("KC", 2)}`);
+      expect(deletes.some((path) => path.includes(sidOf("KC", 1)))).toBe(false);
+    } finally {
+      await stub.close();
+    }
   });
 });
