@@ -3,13 +3,13 @@ import type { ApiClient } from "../api/client.js";
 import { deleteOrphans } from "../audit/delete-orphans.js";
 import type { Orphan } from "../audit/orphans.js";
 import type { GlobalFlags } from "../config.js";
+import { interactionsOf } from "../erase/interactions.js";
 import { last2, maskedNumber, maskNumberIn, parseParticipantNumber } from "../erase/participant-number.js";
 import { describeErasure, type ErasureReport, whatIsLeft } from "../erase/report.js";
 import {
   type ErasureScope,
   emptyScopeProgress,
   findErasureScope,
-  interactionsOf,
   type ScopeProgress,
 } from "../erase/scope.js";
 import { ExitCode } from "../errors.js";
@@ -193,8 +193,12 @@ async function finish(
     messages_calls: scope.traffic.length,
     unlinked: scope.orphans.length,
     orphans: deletion.report,
+    unreachable: scope.unreachable,
     left,
-    complete: left === null ? null : left.sessions.length === 0 && left.messages_calls.length === 0,
+    complete:
+      left === null
+        ? null
+        : left.sessions.length === 0 && left.messages_calls.length === 0 && scope.unreachable.length === 0,
   };
 }
 
@@ -212,6 +216,7 @@ function erasureLine(accountSid: string, serviceSid: string, number: string, sco
     participant_last2: last2(number),
     sessions: scope.sessions.map((session) => session.session_sid),
     orphans: scope.orphans.map((record) => record.sid),
+    unreachable: scope.unreachable.map((record) => record.sid),
   };
 }
 
@@ -249,6 +254,7 @@ function progressLine(progress: ScopeProgress, number: string): string {
     return `Reading Participants… ${p.sessionsRead}/${total} Sessions, ${p.found} with ${maskedNumber(number)}`;
   }
   if (progress.phase === "traffic") return `Listing Messages and Calls of ${maskedNumber(number)}…`;
+  if (progress.phase === "checking") return "Checking that the Sessions' Messages and Calls can be reached…";
   const l = progress.links;
   return `Reading Interactions… ${l.sessionsRead}/${p.sessionsListed} Sessions, ${l.interactionsRead} Interactions`;
 }

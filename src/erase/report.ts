@@ -6,6 +6,7 @@ import { findSessionsOf } from "./find-sessions.js";
 import { maskedNumber } from "./participant-number.js";
 import type { ErasedSession } from "./scope.js";
 import { listTrafficOf, type TrafficRecord } from "./traffic.js";
+import type { UnreachableResource } from "./unreachable.js";
 
 /** What is still there after the run: re-read, not inferred from the run's own counts. */
 export interface Leftovers {
@@ -27,9 +28,14 @@ export interface ErasureReport {
   unlinked: number;
   /** The unlinked ones, as `orphans --delete` reports them (docs/output.md#orphans---delete). */
   orphans: OrphanDeletionReport;
+  /**
+   * Linked Messages/Calls the API no longer shows although their Interaction does not say they were
+   * deleted (past the retention window): Twilio may still hold them, and no API call can erase them.
+   */
+  unreachable: UnreachableResource[];
   /** null for a dry run (nothing is re-read). */
   left: Leftovers | null;
-  /** true when the re-read found nothing about the number; null for a dry run. */
+  /** true when the re-read found nothing about the number and nothing was unreachable; null for a dry run. */
   complete: boolean | null;
 }
 
@@ -73,6 +79,16 @@ export function describeErasure(report: ErasureReport, number: string): string[]
     lines.push(`Unlinked Messages/Calls: stopped: ${report.orphans.stopped_message}`);
   for (const session of report.sessions) {
     lines.push(`  ${session.session_sid} (${session.status ?? "unknown"}, found by ${session.found_by})`);
+  }
+  if (report.unreachable.length > 0) {
+    lines.push(
+      `${report.unreachable.length} Messages/Calls linked from these Sessions cannot be reached through the API although their Interactions do not say they were deleted (past the account's retention window?): Twilio may still hold them; ask Twilio to erase them:`,
+    );
+    for (const record of report.unreachable) {
+      lines.push(
+        `  ${record.kind === "call" ? "Call" : "Message"} ${record.sid} (Interaction ${record.interaction_sid})`,
+      );
+    }
   }
   const left = report.left;
   if (left === null) return lines.map(terminalText);

@@ -1,13 +1,8 @@
 import type { ApiClient } from "../api/client.js";
-import { isGone } from "../api/identity.js";
-import { listInteractionPages } from "../api/interactions.js";
-import { holdAnchors } from "../api/paginate.js";
 import { listPhoneNumbers } from "../api/phone-numbers.js";
-import { PROXY_PAGE_SIZE } from "../api/sessions.js";
-import type { PurgeTarget } from "../purge/plan.js";
-import { readInOrder } from "../read-in-order.js";
 import { findSessionsOf, type SessionSearchProgress } from "./find-sessions.js";
 import { type LinkProgress, listTrafficOf, sessionsLinking, type TrafficRecord } from "./traffic.js";
+import { findUnreachable, type UnreachableResource } from "./unreachable.js";
 
 /** A Session the erasure deletes, and how it was found. */
 export interface ErasedSession {
@@ -25,10 +20,12 @@ export interface ErasureScope {
   traffic: TrafficRecord[];
   /** Those of them that no Interaction of the Service links to any more (what `orphans` finds). */
   orphans: TrafficRecord[];
+  /** Messages/Calls the Sessions' Interactions link that the API no longer shows (unreachable.ts). */
+  unreachable: UnreachableResource[];
 }
 
 export interface ScopeProgress {
-  phase: "participants" | "traffic" | "interactions";
+  phase: "participants" | "traffic" | "interactions" | "checking";
   participants: SessionSearchProgress;
   links: LinkProgress;
 }
@@ -73,34 +70,11 @@ export async function findErasureScope(
     if (!known.has(sessionSid)) sessions.push({ session_sid: sessionSid, status, found_by: "traffic" });
   }
   const orphans = traffic.filter((record) => !linkedFrom.has(record.sid));
-  return { proxyNumbers, sessions, traffic, orphans };
-}
-
-/** Sessions whose Interactions are listed at once for the run (requests bounded by the client's gate). */
-const SESSIONS_AT_ONCE = 16;
-
-/**
- * Every Interaction of the Sessions, as purge targets, each page's last item held until the next page
- * is read (its page token names it: paginate.ts). A Session gone since it was found has nothing left.
- */
-export async function* interactionsOf(
-  client: ApiClient,
-  serviceSid: string,
-  sessionSids: readonly string[],
-): AsyncGenerator<PurgeTarget> {
-  async function* sources() {
-    yield* sessionSids;
-  }
-  const pages = readInOrder(sources(), SESSIONS_AT_ONCE, (sessionSid: string) =>
-    holdAnchors(listInteractionPages(client, serviceSid, sessionSid, PROXY_PAGE_SIZE)),
+  progress.phase = "checking";
+  const unreachable = await findUnreachable(
+    client,
+    serviceSid,
+    sessions.map((session) => session.session_sid),
   );
-  for await (const read of pages) {
-    if ("error" in read) {
-      if (isGone(read.error)) continue;
-      throw read.error;
-    }
-    for (const interaction of read.page.items) {
-      yield { sid: interaction.sid, serviceSid, sessionSid: read.source, interaction };
-    }
-  }
+  return { proxyNumbers, sessions, traffic, orphans, unreachable };
 }

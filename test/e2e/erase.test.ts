@@ -272,6 +272,44 @@ describe("erase --participant", () => {
     expect(numberStillThere()).toEqual([]);
   });
 
+  it("legal hold (80615): nothing is deleted, exit 1, the summary names the legal hold", async () => {
+    reseed(emu, SEED);
+    emu.setFaults({ legalHold: true });
+    try {
+      const before = snapshot();
+      const result = await runCli(["erase", "--participant", N, "--yes"], { env });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("legal hold");
+      expect(snapshot()).toEqual(before);
+    } finally {
+      emu.setFaults({ legalHold: false });
+    }
+  });
+
+  it("Messages/Calls past the retention window (the API answers 20404, their Interaction does not say deleted): reported as unreachable, exit 1", async () => {
+    reseed(emu, { ...SEED, apiRetentionDays: 30 });
+    const archived = emu.store
+      .listSessions()
+      .filter((s) => emu.store.listParticipants(s.sid).some((p) => p.identifier === N))
+      .flatMap((s) => emu.store.listInteractions(s.sid))
+      .flatMap((i) => [i.inbound_resource_sid, i.outbound_resource_sid])
+      .filter((sid): sid is string => sid !== null)
+      .filter((sid) => {
+        const record = emu.store.getMessage(sid) ?? emu.store.getCall(sid);
+        return record !== undefined && Date.parse(record.date_created) < Date.now() - 31 * 86_400_000;
+      });
+    expect(archived.length).toBeGreaterThan(0);
+    const result = await runCli(["erase", "--participant", N, "--yes", "--json"], { env });
+    expect(result.code).toBe(1);
+    const erasure = JSON.parse(result.stdout).erasure;
+    expect(erasure.complete).toBe(false);
+    expect(erasure.unreachable.map((r: { sid: string }) => r.sid).sort()).toEqual([...archived].sort());
+    const human = await runCli(["erase", "--participant", N, "--dry-run"], { env });
+    expect(human.code).toBe(0);
+    // The Sessions are gone now: nothing leads to the archived records any more (documented).
+    expect(human.stderr).toContain("+…00: 0 Sessions");
+  });
+
   it("--verbose masks the number in the request lines (the v2010 lists filter on it)", async () => {
     reseed(emu, SEED);
     const result = await runCli(["erase", "--participant", N, "--dry-run", "--verbose"], { env });
