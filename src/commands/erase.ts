@@ -108,6 +108,7 @@ export async function runErase(opts: EraseOptions): Promise<void> {
     context,
     globals: opts.globals,
     raw,
+    // Read by runCleanup after targets() has found the scope, when it asks for confirmation.
     get confirmNote() {
       return scope ? confirmNote(scope, number) : "";
     },

@@ -47,6 +47,7 @@ export async function findSessionsOf(
     progress.listingDone = true;
   }
   const found: FoundSession[] = [];
+  const foundSids = new Set<string>();
   const participants = readInOrder(
     sessions(),
     SESSIONS_AT_ONCE,
@@ -54,7 +55,7 @@ export async function findSessionsOf(
     (sessionSid) => {
       progress.sessionsRead++;
       // Only a matching Session is kept: memory stays flat however many Sessions the Service has.
-      if (!found.some((session) => session.sid === sessionSid)) statusOf.delete(sessionSid);
+      if (!foundSids.has(sessionSid)) statusOf.delete(sessionSid);
     },
   );
   for await (const read of participants) {
@@ -63,7 +64,8 @@ export async function findSessionsOf(
       throw read.error;
     }
     const sessionSid = read.source;
-    if (read.page.identifier !== number || found.some((session) => session.sid === sessionSid)) continue;
+    if (read.page.identifier !== number || foundSids.has(sessionSid)) continue;
+    foundSids.add(sessionSid);
     found.push({ sid: sessionSid, status: statusOf.get(sessionSid) ?? null });
     progress.found = found.length;
   }
