@@ -1,9 +1,10 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { lines, runCli } from "../helpers/cli.js";
 import { type Emulator, emulator, envFor, reseed } from "../helpers/emulator.js";
+import { STUB_ACCOUNT, type StubTwilio, sidOf, stubTwilio, twilioError } from "../helpers/stub-twilio.js";
 
 /**
  * `orphans --delete` against the real emulator. Orphans come two ways, as on a real account: seeded ones
@@ -253,5 +254,108 @@ describe("orphans --delete", () => {
     expect(result.stderr).toContain(message);
     expect(emu.state().requests.total).toBe(0);
     expect(emu.state().counts.orphans).toBe(5);
+  });
+});
+
+describe("orphans --delete: Twilio's answers decide the outcome", () => {
+  let stub: StubTwilio;
+  const P1 = "+15550000001";
+  const yesterday = new Date(Date.now() - 86_400_000).toUTCString();
+  const orphans = [0xa1, 0xa2, 0xa3].map((n) => sidOf("SM", n));
+  const messagePath = (sid: string) => `/2010-04-01/Accounts/${STUB_ACCOUNT}/Messages/${sid}.json`;
+
+  // A stub with one proxy number and three orphaned Messages to it (no Interaction links them).
+  beforeEach(async () => {
+    stub = await stubTwilio(1, 1);
+    for (const sid of orphans) stub.resources.add(sid);
+    stub.script({
+      path: /\/PhoneNumbers$/,
+      answer: (_req, url) => ({
+        status: 200,
+        body: {
+          phone_numbers: [{ sid: sidOf("PN", 1), phone_number: P1 }],
+          meta: { key: "phone_numbers", url: url.href, next_page_url: null, page: 0, page_size: 1000 },
+        },
+      }),
+    });
+    stub.script({
+      method: "GET",
+      path: /\/Messages\.json$/,
+      answer: (_req, url) => ({
+        status: 200,
+        body: {
+          messages:
+            url.searchParams.get("To") === P1
+              ? orphans.map((sid) => ({ sid, from: "+15550100001", to: P1, date_sent: yesterday }))
+              : [],
+          next_page_uri: null,
+        },
+      }),
+    });
+    stub.script({
+      method: "GET",
+      path: /\/Calls\.json$/,
+      answer: { status: 200, body: { calls: [], next_page_uri: null } },
+    });
+    // Plain SMS: no Media to list.
+    stub.script({
+      method: "GET",
+      path: /\/Messages\/SM[0-9a-f]{32}\.json$/,
+      answer: (_req, url) => ({
+        status: 200,
+        body: { sid: /SM[0-9a-f]{32}/.exec(url.pathname)?.[0], account_sid: STUB_ACCOUNT, num_media: "0" },
+      }),
+    });
+  });
+  afterEach(() => stub.close());
+
+  const run = (...extra: string[]) =>
+    runCli(["orphans", "--delete", "--since", "7d", "--yes", "--json", "--concurrency", "1", ...extra], {
+      env: stub.env(),
+    });
+  const deletesSent = () => stub.requests.filter((r) => r.method === "DELETE").map((r) => r.path);
+
+  it("legal hold (80615): the run stops at once, exit 1, nothing more is sent", async () => {
+    stub.script({ method: "DELETE", path: /\/Messages\//, answer: twilioError(403, 80615, "legal hold") });
+    const result = await run();
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.stopped).toBe("legal_hold");
+    expect(report.orphans.failed).toBe(1);
+    expect(deletesSent()).toHaveLength(1);
+    for (const sid of orphans) expect(stub.resources.has(sid)).toBe(true);
+  });
+
+  it("a 404 without Twilio's 20404 proves nothing: a failure (exit 1), not 'already gone'", async () => {
+    stub.script({
+      method: "DELETE",
+      path: new RegExp(`${orphans[0]}\\.json$`),
+      answer: { status: 404, headers: { "content-type": "text/html" }, body: "<html>Not Found</html>" },
+    });
+    const result = await run();
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.orphans).toMatchObject({ matched: 3, deleted: 2, already_gone: 0, failed: 1 });
+    expect(report.failures[0]).toMatchObject({
+      orphan_sid: orphans[0],
+      resource_sid: orphans[0],
+      status: 404,
+    });
+  });
+
+  it("404 with 20404 is already gone (exit 0); 20429 is retried", async () => {
+    stub.resources.delete(orphans[0] as string);
+    stub.script({
+      method: "DELETE",
+      path: new RegExp(`${orphans[1]}\\.json$`),
+      times: 1,
+      answer: { ...twilioError(429, 20429, "Too Many Requests"), headers: { "retry-after": "0" } },
+    });
+    const result = await run();
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.orphans).toMatchObject({ matched: 3, deleted: 2, already_gone: 1, failed: 0 });
+    expect(deletesSent().filter((path) => path === messagePath(orphans[1] as string))).toHaveLength(2);
+    expect(stub.resources.has(orphans[1] as string)).toBe(false);
   });
 });
