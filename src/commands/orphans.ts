@@ -163,6 +163,9 @@ export function parseOrphansOptions(
       );
     }
     if (raw.ndjson) throw new UsageError("--ndjson lists orphans; with --delete, --json prints the report");
+    if (raw.columns !== undefined && !raw.dryRun) {
+      throw new UsageError("--columns applies to the listing; with --delete, only to --dry-run's list");
+    }
   }
   const until = raw.until ?? new Date(now);
   const since = raw.since ?? new Date(until.getTime() - DEFAULT_WINDOW_DAYS * DAY_MS);
