@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { completionCommand } from "./commands/completion.js";
 import { deleteCommand } from "./commands/delete.js";
+import { eraseCommand } from "./commands/erase.js";
 import { fetchCommand } from "./commands/fetch.js";
 import { listCommand } from "./commands/list.js";
 import { orphansCommand } from "./commands/orphans.js";
@@ -137,6 +138,7 @@ function buildProgram(context: Parameters<typeof listCommand>[0]): Command {
     .addCommand(reportCommand(context))
     .addCommand(verifyCommand(context))
     .addCommand(orphansCommand(context))
+    .addCommand(eraseCommand(context))
     .addCommand(completionCommand(context))
     .addHelpText("after", ROOT_EXAMPLES);
   for (const command of program.commands) command.exitOverride();

@@ -8,7 +8,7 @@ import { VERSION } from "./version.js";
  */
 export const REPORT_SCHEMA = "proxy-ix-report/1";
 
-export type ReportCommand = "purge" | "delete" | "report" | "verify";
+export type ReportCommand = "purge" | "delete" | "erase" | "report" | "verify" | "orphans";
 
 export interface RunMetadata {
   schema: typeof REPORT_SCHEMA;

@@ -4,6 +4,17 @@ export interface Window2010 {
   until: Date;
 }
 
+/** Whose traffic: `To` one number, `From` one number, or both (the traffic between two numbers). */
+export type Party2010 = { to: string; from?: string } | { from: string; to?: string };
+
+/** The v2010 `To`/`From` filters of a party. */
+export function partyFilters(party: Party2010): [string, string][] {
+  const filters: [string, string][] = [];
+  if (party.to !== undefined) filters.push(["To", party.to]);
+  if (party.from !== undefined) filters.push(["From", party.from]);
+  return filters;
+}
+
 const DAY_MS = 86_400_000;
 
 /**

@@ -56,6 +56,16 @@ export interface OrphanSearch {
   readonly window: Window2010 | null;
 }
 
+export interface FindOrphansOptions {
+  pageSize?: number;
+  now?: () => number;
+  /**
+   * Only the traffic between this number (the other party, E.164) and the proxy numbers: each proxy
+   * number's lists are asked `To=party&From=proxy` and `From=party&To=proxy` (`erase --participant`).
+   */
+  party?: string;
+}
+
 /**
  * The orphans of a Service within `window`, as an async iterable: first every resource SID the
  * Service's Interactions link to (all Sessions, all pages, into a compact set), then the Messages
@@ -66,7 +76,7 @@ export function findOrphans(
   client: ApiClient,
   serviceSid: string,
   window: Window2010,
-  { pageSize = 1000, now = Date.now }: { pageSize?: number; now?: () => number } = {},
+  { pageSize = 1000, now = Date.now, party }: FindOrphansOptions = {},
 ): OrphanSearch {
   const progress: OrphanProgress = { sessions: 0, interactions: 0, numbers: 0, listed: 0 };
   let searched: Window2010 | null = null;
@@ -91,10 +101,12 @@ export function findOrphans(
     function* lists(): Generator<() => AsyncIterable<Orphan>> {
       for (const number of numbers) {
         for (const direction of ["to", "from"] as const) {
-          const party = direction === "to" ? { to: number } : { from: number };
+          // With a party: only the traffic between it and this number, in each direction.
+          const other = party === undefined ? {} : direction === "to" ? { from: party } : { to: party };
+          const listed = direction === "to" ? { to: number, ...other } : { from: number, ...other };
           const via = { number, direction };
-          yield () => orphansOf(listMessages(client, party, window2010, pageSize), via, "message", sentOf);
-          yield () => orphansOf(listCalls(client, party, window2010, pageSize), via, "call", startOf);
+          yield () => orphansOf(listMessages(client, listed, window2010, pageSize), via, "message", sentOf);
+          yield () => orphansOf(listCalls(client, listed, window2010, pageSize), via, "call", startOf);
         }
       }
     }
@@ -108,6 +120,7 @@ export function findOrphans(
         progress.listed++;
         // Listed only by this number: a server that ignored the filter must not widen the result.
         if ((direction === "to" ? record.to : record.from) !== number) continue;
+        if (party !== undefined && (direction === "to" ? record.from : record.to) !== party) continue;
         // Between two proxy numbers: it is reported once, from the `To` list of the number it went to.
         if (direction === "from" && record.to !== null && proxyNumbers.has(record.to)) continue;
         const t = inWindow(dateOf(record));

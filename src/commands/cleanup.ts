@@ -136,7 +136,13 @@ export interface CleanupRun {
   /** Added to the confirmation question, e.g. "then the empty closed/failed Sessions". */
   confirmNote?: string;
   /** For the `--json` report's metadata, asked once the run is over (the Service is known by then). */
-  describe(): { command: "purge" | "delete"; serviceSid: string | null; parameters: Record<string, unknown> };
+  describe(): {
+    command: "purge" | "delete" | "erase";
+    serviceSid: string | null;
+    parameters: Record<string, unknown>;
+  };
+  /** What a run whose listing went through amounts to (default: outcomeOf); erase adds its own check. */
+  outcome?(report: PurgeReport): ReportedOutcome | null;
 }
 
 /**
@@ -187,7 +193,7 @@ export async function runCleanup(run: CleanupRun): Promise<void> {
     // so that a dry run's plan on stdout stays one line per Interaction.
     // The outcome is decided before writing: a reader that went away (`| jq` killed by the same
     // Ctrl-C) must not turn a failed or interrupted run into exit 0.
-    const outcome = listingError === undefined ? outcomeOf(report) : null;
+    const outcome = listingError === undefined ? (run.outcome ?? outcomeOf)(report) : null;
     try {
       if (opts.json) {
         const { command, serviceSid, parameters } = run.describe();

@@ -41,6 +41,7 @@ export {
   type FaultOptions,
   OptionError,
   type PolicyOptions,
+  RETURNING_CUSTOMER,
   type ResetOptions,
   type SeedOptions,
 } from "./options.js";

@@ -63,6 +63,12 @@ function program(io: MainIO): Command {
       number,
       d.otherTraffic,
     )
+    .option(
+      "--returning-customer <n>",
+      "the first n Sessions of each Service share their customer, +14155550300",
+      number,
+      d.returningCustomer,
+    )
     .option("--latency <ms>", "delay added to every API response", number, d.latency)
     .option("--jitter <ms>", "uniform ± variation of the latency", number, d.jitter)
     .option(

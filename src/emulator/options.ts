@@ -19,6 +19,8 @@ export interface SeedOptions {
   orphans: number;
   /** Messages between numbers that are no Service's proxy number: never an orphan, never to be reported. */
   otherTraffic: number;
+  /** The first `n` Sessions of each Service have the same customer, RETURNING_CUSTOMER (erase tests). */
+  returningCustomer: number;
 }
 
 export interface FaultOptions {
@@ -81,7 +83,11 @@ export const DEFAULT_SEED: Readonly<SeedOptions> = {
   recordingRate: 0.5,
   orphans: 0,
   otherTraffic: 0,
+  returningCustomer: 0,
 };
+
+/** The customer's number of the first `returningCustomer` Sessions: fictional, and no other seeded number. */
+export const RETURNING_CUSTOMER = "+14155550300";
 
 export const DEFAULT_FAULTS: Readonly<FaultOptions> = {
   latency: 0,
@@ -177,6 +183,7 @@ const SEED_CHECKS: Record<keyof SeedOptions, Check> = {
   recordingRate: rate,
   orphans: integer(0, 1_000_000),
   otherTraffic: integer(0, 1_000_000),
+  returningCustomer: integer(0, 100_000),
 };
 
 const FAULT_CHECKS: Record<keyof FaultOptions, Check> = {
@@ -289,6 +296,7 @@ export function pickSeed(options: SeedOptions): SeedOptions {
     recordingRate,
     orphans,
     otherTraffic,
+    returningCustomer,
   } = options;
   return {
     services,
@@ -301,6 +309,7 @@ export function pickSeed(options: SeedOptions): SeedOptions {
     recordingRate,
     orphans,
     otherTraffic,
+    returningCustomer,
   };
 }
 

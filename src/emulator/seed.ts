@@ -5,7 +5,7 @@
  * changing a rate changes statuses and kinds but not which SIDs exist.
  */
 
-import type { SeedOptions } from "./options.js";
+import { RETURNING_CUSTOMER, type SeedOptions } from "./options.js";
 import { Prng } from "./prng.js";
 import type {
   CallRecord,
@@ -104,7 +104,7 @@ class SeedBuilder {
     const createdMs = this.nowMs - (120 * DAY_S + index * 3600) * SECOND;
     this.pool = this.pools.pool(sid, createdMs);
     const sessions: SessionRecord[] = [];
-    for (let i = 0; i < this.seed.sessions; i++) sessions.push(this.session(sid));
+    for (let i = 0; i < this.seed.sessions; i++) sessions.push(this.session(sid, i));
     return {
       sid,
       createdMs,
@@ -118,10 +118,13 @@ class SeedBuilder {
     };
   }
 
-  private session(serviceSid: string): SessionRecord {
+  private session(serviceSid: string, index: number): SessionRecord {
     const serial = this.sessionSerial++;
     const sid = SID_PREFIX.session + this.rng.hex32();
-    const parties = [this.party(), this.party()] as const;
+    const customer = this.party();
+    // The same person in several Sessions: only the number changes, every random draw stays as it was.
+    if (index < this.seed.returningCustomer) customer.identifier = RETURNING_CUSTOMER;
+    const parties = [customer, this.party()] as const;
     const interactions: InteractionRecord[] = [];
     for (let i = 0; i < this.seed.interactions; i++) {
       interactions.push(this.interaction(serviceSid, sid, parties));

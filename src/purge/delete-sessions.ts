@@ -41,7 +41,8 @@ export interface SessionDeletionReport {
 export interface SessionDeletionOptions {
   serviceSid: string;
   selection: Selection;
-  statuses: readonly string[];
+  /** The statuses a Session may be deleted in; "any" for every status (erase: the person asked). */
+  statuses: readonly string[] | "any";
   dryRun: boolean;
   includeResources: boolean;
   exportFile: ExportFile | null;
@@ -64,7 +65,7 @@ export async function deleteSessions(
   options: SessionDeletionOptions,
 ): Promise<SessionDeletionReport> {
   const report: SessionDeletionReport = {
-    statuses: [...options.statuses],
+    statuses: options.statuses === "any" ? ["any"] : [...options.statuses],
     deleted: 0,
     already_gone: 0,
     kept: 0,
@@ -116,7 +117,7 @@ async function handleSession(
     return failedOrThrow(error, entry("failed", null));
   }
   const { status } = session;
-  if (!options.statuses.includes(status ?? "")) {
+  if (options.statuses !== "any" && !options.statuses.includes(status ?? "")) {
     return entry("kept", status, `its status is ${status ?? "unknown"} (not in --session-status)`);
   }
   try {

@@ -60,3 +60,45 @@ export function interactionLine(
 function stringOrNull(value: unknown): string | null {
   return typeof value === "string" ? value : null;
 }
+
+/**
+ * `orphans --delete`: a Message or Call no Interaction links to any more, and what was found under it.
+ * `resources` starts with the orphan itself, then its Media, Recordings and Transcriptions (pre-order).
+ */
+export interface OrphanLine {
+  v: typeof EXPORT_VERSION;
+  kind: "orphan";
+  exported_at: string;
+  account_sid: string;
+  service_sid: string;
+  sid: string;
+  resource_kind: "message" | "call";
+  /** `date_sent` of a Message, `start_time` of a Call. */
+  date: string | null;
+  resources: ExportResource[];
+}
+
+/** The line written before the first DELETE of an orphan or anything under it. */
+export function orphanLine(
+  origins: ApiOrigins,
+  serviceSid: string,
+  orphan: { sid: string; kind: "message" | "call"; date: unknown },
+  resources: readonly ExportResource[],
+  now: Date = new Date(),
+): OrphanLine {
+  return {
+    v: EXPORT_VERSION,
+    kind: "orphan",
+    exported_at: now.toISOString(),
+    account_sid: origins.accountSid,
+    service_sid: serviceSid,
+    sid: orphan.sid,
+    resource_kind: orphan.kind,
+    date: stringOrNull(orphan.date),
+    resources: resources.map((r) =>
+      r.parent_sid === undefined
+        ? { kind: r.kind, sid: r.sid }
+        : { kind: r.kind, sid: r.sid, parent_sid: r.parent_sid },
+    ),
+  };
+}

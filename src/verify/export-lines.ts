@@ -123,7 +123,23 @@ export function parseExportLine(line: string): ExportEntry {
   if (record.v !== 2) throw new LineError(`unknown export format "v": ${JSON.stringify(record.v)}`);
   if (record.kind === "interaction") return v2Interaction(record);
   if (record.kind === "session") return v2Session(record);
-  throw new LineError(`unknown "kind" for a v2 line (expected interaction or session)`);
+  if (record.kind === "orphan") return v2Orphan(record);
+  if (record.kind === "erasure") return v2Erasure(record);
+  throw new LineError(`unknown "kind" for a v2 line (expected interaction, session, orphan or erasure)`);
+}
+
+/** `erase --participant`'s record of the request: its Sessions must be gone (the orphans have lines of their own). */
+function v2Erasure(record: Record<string, unknown>): ExportEntry {
+  const accountSid = sidField(record, "account_sid", ["AC"]);
+  const serviceSid = sidField(record, "service_sid", ["KS"]);
+  const sessions = record.sessions;
+  if (!Array.isArray(sessions)) throw new LineError(`"sessions" is not a list`);
+  const checks: Check[] = sessions.map((sid: unknown, index) => {
+    if (typeof sid !== "string" || !isSid(sid, ["KC"]))
+      throw new LineError(`sessions[${index}] is not a KC SID`);
+    return { kind: "session", sid, parent: serviceSid, serviceSid };
+  });
+  return { accountSid, checks };
 }
 
 function sidField(record: Record<string, unknown>, field: string, prefixes: readonly string[]): string {
@@ -166,8 +182,31 @@ function interactionBase(record: Record<string, unknown>): ExportEntry {
 
 function v2Interaction(record: Record<string, unknown>): ExportEntry {
   const entry = interactionBase(record);
-  const interactionSid = entry.checks[0]?.sid as string;
-  const interactionDateCreated = dateOf(record);
+  addResources(entry, record, entry.checks[0]?.sid as string, dateOf(record));
+  return entry;
+}
+
+/** `orphans --delete`: a Message or Call no Interaction linked to; `resources` lists it and what was under it. */
+function v2Orphan(record: Record<string, unknown>): ExportEntry {
+  const accountSid = sidField(record, "account_sid", ["AC"]);
+  sidField(record, "sid", ["SM", "MM", "CA"]);
+  const entry: ExportEntry = { accountSid, checks: [] };
+  // With no Interaction above it, the Message or Call sits under its Account (as in its URL). Its own
+  // date decides whether a 20404 may be an archived record (--visible-days), as an Interaction's does.
+  addResources(entry, record, accountSid, typeof record.date === "string" ? record.date : null);
+  return entry;
+}
+
+/**
+ * The `resources` of a v2 line; a Message or Call sits under `top` (its Interaction, or for an orphan its
+ * Account). `interactionDateCreated` decides whether a 20404 may be an archived record (--visible-days).
+ */
+function addResources(
+  entry: ExportEntry,
+  record: Record<string, unknown>,
+  top: string,
+  interactionDateCreated: ReturnType<typeof dateOf> | undefined,
+): void {
   const resources = record.resources;
   if (!Array.isArray(resources)) throw new LineError(`"resources" is not a list`);
   resources.forEach((item: unknown, index) => {
@@ -182,7 +221,7 @@ function v2Interaction(record: Record<string, unknown>): ExportEntry {
       throw new LineError(`resources[${index}]: "sid" is not a ${prefixes.join("/")} SID`);
     }
     const parentPrefixes = PARENT_PREFIXES[kind as string];
-    let parent = interactionSid;
+    let parent = top;
     if (parentPrefixes) {
       const parentSid = resource.parent_sid;
       if (typeof parentSid !== "string" || !isSid(parentSid, parentPrefixes)) {
@@ -192,7 +231,6 @@ function v2Interaction(record: Record<string, unknown>): ExportEntry {
     }
     entry.checks.push({ kind: kind as CheckKind, sid, parent, interactionDateCreated });
   });
-  return entry;
 }
 
 function v2Session(record: Record<string, unknown>): ExportEntry {

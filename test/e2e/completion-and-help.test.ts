@@ -13,6 +13,7 @@ const SUBCOMMANDS = [
   "purge",
   "report",
   "orphans",
+  "erase",
   "verify",
   "completion",
 ];

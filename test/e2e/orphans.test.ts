@@ -222,7 +222,8 @@ describe("orphans", () => {
     const help = result.stdout.replace(/\s+/g, " ");
     expect(help).toContain("a number shared with another application) cannot be told apart from an orphan");
     expect(help).toContain("never the other party's number, nor a message body");
-    expect(help).toContain("(default 395d)");
+    expect(help).toContain("(default 395d; required with --delete)");
+    expect(help).toContain("--delete never runs without an explicit window");
   });
 
   it.each([

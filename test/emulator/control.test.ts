@@ -62,6 +62,7 @@ describe("/__emulator/state", () => {
       recordingRate: 0.5,
       orphans: 0,
       otherTraffic: 0,
+      returningCustomer: 0,
     });
     expect(reply.body.faults).toEqual({
       latency: 0,

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../src/emulator/index.js";
-import { DEFAULT_POLICY, DEFAULT_SEED, startEmulator } from "../../src/emulator/index.js";
+import { DEFAULT_POLICY, DEFAULT_SEED, RETURNING_CUSTOMER, startEmulator } from "../../src/emulator/index.js";
 import { del, expectTwilioError, get, type Json, messagePath, sessionPath, start } from "./helpers.js";
 
 let emu: Emulator;
@@ -298,5 +298,50 @@ describe("Participants list under a Session (for erase --participant)", () => {
       const messages = emu.store.listMessages().filter((m) => legs.includes(m.sid));
       for (const m of messages) expect(identifiers.includes(m.from) || identifiers.includes(m.to)).toBe(true);
     }
+  });
+});
+
+describe("returningCustomer: one person in several Sessions (for erase --participant)", () => {
+  it("puts RETURNING_CUSTOMER in the first n Sessions of each Service, its traffic consistent, the rest unchanged", async () => {
+    reset({ services: 2, sessions: 5, orphans: 30 });
+    const before = {
+      sessions: emu.store.listSessions().map((s) => s.sid),
+      messages: emu.store.listMessages().map((m) => m.sid),
+      calls: emu.store.listCalls().map((c) => c.sid),
+    };
+    const numberBefore = new Set(
+      emu.store.listSessions().flatMap((s) => emu.store.listParticipants(s.sid).map((p) => p.identifier)),
+    );
+    expect(numberBefore.has(RETURNING_CUSTOMER)).toBe(false);
+    reset({ services: 2, sessions: 5, orphans: 30, returningCustomer: 3 });
+    expect(emu.state().seed).toMatchObject({ returningCustomer: 3 });
+    expect(emu.store.listSessions().map((s) => s.sid)).toEqual(before.sessions);
+    expect(emu.store.listMessages().map((m) => m.sid)).toEqual(before.messages);
+    expect(emu.store.listCalls().map((c) => c.sid)).toEqual(before.calls);
+    for (const service of emu.store.listServices()) {
+      const sessions = emu.store.listSessions(service.sid);
+      const withCustomer = sessions.filter((s) =>
+        emu.store.listParticipants(s.sid).some((p) => p.identifier === RETURNING_CUSTOMER),
+      );
+      expect(withCustomer).toHaveLength(3);
+      // Three different statuses (Sessions rotate open, in-progress, closed, failed in creation order).
+      expect(new Set(withCustomer.map((s) => s.status)).size).toBe(3);
+    }
+    // Its Messages and Calls go between that number and a proxy number of its Session's Participant.
+    const numbers = await proxyNumbers();
+    const traffic = [...emu.store.listMessages(), ...emu.store.listCalls()].filter(
+      (r) => r.from === RETURNING_CUSTOMER || r.to === RETURNING_CUSTOMER,
+    );
+    expect(traffic.length).toBeGreaterThan(0);
+    for (const r of traffic) {
+      const other = r.from === RETURNING_CUSTOMER ? r.to : r.from;
+      expect(numbers.has(other)).toBe(true);
+    }
+    const reply = await get(emu, `${account()}/Messages.json?To=${encodeURIComponent(RETURNING_CUSTOMER)}`);
+    expect(reply.body.messages.length).toBeGreaterThan(0);
+  });
+
+  it("refuses a count that is not a whole number", () => {
+    expect(() => emu.reset({ returningCustomer: -1 })).toThrow(/returningCustomer/);
   });
 });

@@ -18,8 +18,8 @@ function load(name: string): ValidateFunction {
 const report = load("report.schema.json");
 const exportLine = load("export.schema.json");
 
-/** The commands whose `--json` output is a report (the others print listings). */
-export const REPORT_COMMANDS = new Set(["purge", "delete", "report", "verify"]);
+/** The commands whose `--json` output is a report (the others print listings; `orphans` only with --delete). */
+export const REPORT_COMMANDS = new Set(["purge", "delete", "erase", "report", "verify", "orphans"]);
 
 function problems(validate: ValidateFunction): string {
   return (validate.errors ?? []).map((error) => `${error.instancePath || "/"} ${error.message}`).join("; ");

@@ -100,6 +100,32 @@ describe("parseExportLine", () => {
   ])("refuses %s", (line, message) => {
     expect(() => parseExportLine(line)).toThrow(message);
   });
+
+  it("v2 orphan (orphans --delete): the orphan under its Account, what was under it under its parent", () => {
+    const orphan = {
+      v: 2,
+      kind: "orphan",
+      exported_at: "2026-12-01T08:00:00.000Z",
+      account_sid: base.account_sid,
+      service_sid: base.service_sid,
+      sid: sid("CA", 7),
+      resource_kind: "call",
+      date: "2026-11-01T10:00:00Z",
+      resources: [
+        { kind: "call", sid: sid("CA", 7) },
+        { kind: "recording", sid: sid("RE", 8), parent_sid: sid("CA", 7) },
+      ],
+    };
+    const entry = parseExportLine(JSON.stringify(orphan));
+    expect(entry.accountSid).toBe(base.account_sid);
+    expect(entry.checks.map(({ kind, sid, parent }) => [kind, sid, parent])).toEqual([
+      ["call", sid("CA", 7), base.account_sid],
+      ["recording", sid("RE", 8), sid("CA", 7)],
+    ]);
+    expect(() => parseExportLine(JSON.stringify({ ...orphan, sid: sid("KI", 7) }))).toThrow(
+      '"sid" is not a SM/MM/CA SID',
+    );
+  });
 });
 
 describe("checkOne: what a 20404 proves", () => {
