@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { lines, runCli } from "../helpers/cli.js";
-import { type Emulator, emulator, envFor, reseed } from "../helpers/emulator.js";
+import { lines, runCli, startCli } from "../helpers/cli.js";
+import { type Emulator, emulator, envFor, reseed, waitFor } from "../helpers/emulator.js";
+import { expectNoPersonalData, personalData } from "../helpers/personal-data.js";
 import { STUB_ACCOUNT, type StubTwilio, sidOf, stubTwilio, twilioError } from "../helpers/stub-twilio.js";
 
 /**
@@ -87,6 +88,7 @@ describe("orphans --delete", () => {
     // Among the orphans: Media, Recordings and Transcriptions, so "children first" is exercised.
     for (const prefix of ["ME", "RE", "TR", "CA"]) expect(kinds).toContain(prefix);
     expect(emu.state().counts.orphans).toBe(trees.size);
+    const secrets = await personalData(emu);
     const before = snapshot();
     const deletesBefore = deletes();
     const exportPath = join(dir, "yes.ndjson");
@@ -127,6 +129,7 @@ describe("orphans --delete", () => {
       );
     }
     expect(text).not.toMatch(/\+\d{6}/);
+    await expectNoPersonalData(exportPath, secrets);
     for (const json of before.values()) {
       const body = (JSON.parse(json) as { body?: string }).body;
       if (body) expect(text).not.toContain(body);
@@ -357,5 +360,33 @@ describe("orphans --delete: Twilio's answers decide the outcome", () => {
     expect(report.orphans).toMatchObject({ matched: 3, deleted: 2, already_gone: 1, failed: 0 });
     expect(deletesSent().filter((path) => path === messagePath(orphans[1] as string))).toHaveLength(2);
     expect(stub.resources.has(orphans[1] as string)).toBe(false);
+  });
+});
+
+describe("orphans --delete and Ctrl-C", () => {
+  it("SIGINT: in-flight work finishes, the report is printed, exit 130; a re-run completes", async () => {
+    reseed(emu, { sessions: 2, interactions: 4, orphans: 300, notFinalRate: 0 });
+    const seeded = emu.state().seeded_orphans.length;
+    emu.setFaults({ latency: 20 });
+    try {
+      const run = startCli(
+        ["orphans", "--delete", "--since", "120d", "--yes", "--json", "--concurrency", "4"],
+        { env },
+      );
+      await waitFor(async () => emu.state().counts.orphans < seeded - 20);
+      run.child.kill("SIGINT");
+      const result = await run.result;
+      expect(result.code).toBe(130);
+      const report = JSON.parse(result.stdout);
+      expect(report.stopped).toBe("interrupted");
+      expect(report.orphans.deleted).toBeGreaterThan(0);
+      expect(report.orphans.deleted).toBeLessThan(seeded);
+      expect(emu.state().counts.orphans).toBe(seeded - report.orphans.deleted);
+    } finally {
+      emu.setFaults({ latency: 0 });
+    }
+    const rerun = await runCli(["orphans", "--delete", "--since", "120d", "--yes"], { env });
+    expect(rerun.code).toBe(0);
+    expect(emu.state().counts.orphans).toBe(0);
   });
 });
