@@ -11,8 +11,8 @@ import {
   type OrphanDeletionResult,
 } from "../audit/delete-orphans.js";
 import { findOrphans, type Orphan } from "../audit/orphans.js";
-import { ExitCode, exitCodeFor, SilentExit, UsageError } from "../errors.js";
-import { BrokenPipeError, type IOStreams } from "../io.js";
+import { BrokenPipeError, ExitCode, type ReportedOutcome, SilentExit, UsageError } from "../errors.js";
+import type { IOStreams } from "../io.js";
 import { AdaptiveLimiter, DEFAULT_CEILING } from "../purge/adaptive-limiter.js";
 import { ExportFile } from "../purge/export-file.js";
 import { renderOrphanDeletionSummary } from "../render/orphan-deletion-summary.js";
@@ -20,7 +20,7 @@ import { plural } from "../render/purge-summary.js";
 import { jsonText } from "../render/terminal-text.js";
 import { createWriter } from "../render/writers.js";
 import { withRunMetadata } from "../run-metadata.js";
-import { resolveServiceSid } from "../scope.js";
+import { resolveServiceSid } from "../select/service.js";
 import { type OrphanDeletion, type OrphansOptions, spinOnSearch } from "./orphans.js";
 
 export async function deleteOrphansCommandRun(opts: OrphansOptions, deletion: OrphanDeletion): Promise<void> {
@@ -54,7 +54,7 @@ export async function deleteOrphansCommandRun(opts: OrphansOptions, deletion: Or
       const confirmed = await confirm(io, search, quiet);
       if (confirmed === false) {
         io.err("Cancelled: nothing was deleted.");
-        throw new SilentExit(ExitCode.usage);
+        throw new SilentExit("cancelled");
       }
       orphans = fromArray(confirmed);
     }
@@ -69,7 +69,7 @@ export async function deleteOrphansCommandRun(opts: OrphansOptions, deletion: Or
       search,
     });
     // Decided before writing: a reader that went away must not turn a failed run into exit 0.
-    const code = listingError === undefined ? orphanDeletionExitCode(report) : exitCodeFor(listingError);
+    const outcome = listingError === undefined ? orphanDeletionOutcome(report) : null;
     const searched = search.window;
     const full = {
       ...report,
@@ -100,7 +100,8 @@ export async function deleteOrphansCommandRun(opts: OrphansOptions, deletion: Or
     } catch (error) {
       if (!(error instanceof BrokenPipeError)) throw error;
     }
-    if (code !== ExitCode.ok) throw new SilentExit(code);
+    if (listingError !== undefined) throw new SilentExit(null, { cause: listingError });
+    if (outcome !== null) throw new SilentExit(outcome);
   } catch (error) {
     // A failure to close must not hide the error that got us here.
     await exportFile?.close().catch(() => undefined);
@@ -109,15 +110,15 @@ export async function deleteOrphansCommandRun(opts: OrphansOptions, deletion: Or
   await exportFile?.close();
 }
 
-/** 0 only when every orphan found is gone; see docs/exit-codes.md. */
-export function orphanDeletionExitCode(report: OrphanDeletionReport): number {
-  if (report.stopped === "auth") return ExitCode.auth;
-  if (report.stopped === "legal_hold" || report.stopped === "error") return ExitCode.failure;
-  if (report.orphans.failed > 0 || report.resources.failed > 0) return ExitCode.failure;
-  if (report.stopped === "interrupted") return ExitCode.interrupted;
+/** null (exit 0) only when every orphan found is gone; see docs/exit-codes.md. */
+export function orphanDeletionOutcome(report: OrphanDeletionReport): ReportedOutcome | null {
+  if (report.stopped === "auth") return "stoppedAuth";
+  if (report.stopped === "legal_hold" || report.stopped === "error") return "failed";
+  if (report.orphans.failed > 0 || report.resources.failed > 0) return "failed";
+  if (report.stopped === "interrupted") return "interrupted";
   // Unlike purge, a deferred or kept orphan is personal data still there: the run is not done.
-  if (report.resources.deferred > 0 || report.resources.skipped > 0) return ExitCode.failure;
-  return ExitCode.ok;
+  if (report.resources.deferred > 0 || report.resources.skipped > 0) return "failed";
+  return null;
 }
 
 type ExecuteOptions = Omit<DeleteOrphansOptions, "stop" | "onDone"> & {
