@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
-import { describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { completionCommand } from "../../src/commands/completion.js";
 import type { CliContext } from "../../src/commands/context.js";
 import { deleteCommand } from "../../src/commands/delete.js";
@@ -42,7 +42,7 @@ async function parse<O>(
   const io = createTestIO(options.io).io;
   const context: CliContext = { io: async () => io, env: options.env ?? ENV };
   const command = factory(context, runF);
-  const program = new Command("proxy-ix").option("-q, --quiet").option("--service <KS…>").addCommand(command);
+  const program = new Command("proxy-ix").option("-q, --quiet").addCommand(command);
   for (const each of [program, command]) each.exitOverride().configureOutput({ writeErr: () => {} });
   await program.parseAsync([command.name(), ...args], { from: "user" });
   return { opts: runF.mock.calls[0]?.[0], calls: runF.mock.calls.length };
@@ -264,6 +264,7 @@ describe("sessions", () => {
 
 describe("verify", () => {
   const dir = mkdtempSync(join(tmpdir(), "proxy-ix-verify-flags-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const line = JSON.stringify({
     v: 2,
     kind: "interaction",
