@@ -17,8 +17,8 @@ export interface RequestLog {
  * Limits the requests on the wire (e.g. purge's adaptive limiter). `acquire` is awaited before every
  * attempt, retries included; `release` follows each attempt with its HTTP status (null: no response)
  * and Twilio's Twilio-Concurrent-Requests header (the account's requests in flight), when present.
- * A request waiting out a retry backoff holds no permit; `resting` (optional) is told when such a
- * wait starts (+1) and ends (-1).
+ * A request waiting out a retry backoff holds no permit; `resting` (optional) is told when a wait
+ * after a 429 starts (+1) and ends (-1).
  */
 export interface RequestGate {
   acquire(): Promise<void>;
@@ -130,7 +130,10 @@ export function createApiClient(config: ClientConfig, hooks: ClientHooks = {}): 
         const attempts = Number(context[key] ?? 0) + 1;
         context[key] = attempts;
         const delay = retryDelay(attempts, status, retryAfter);
-        if (delay > 0 && gate?.resting && !context.resting) {
+        // Only a wait after a 429 (the account's limit, often with a Retry-After) is announced: the
+        // run may use the slot meanwhile. After a 5xx or a network error the server is in trouble,
+        // and filling the wire then drew more 429s (measured: docs/reliability.md, room).
+        if (delay > 0 && status === 429 && gate?.resting && !context.resting) {
           context.resting = true;
           gate.resting(1);
         }

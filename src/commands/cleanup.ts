@@ -281,8 +281,8 @@ async function execute(
       // One request of each Interaction is on the wire at a time: as many workers as the limiter may allow.
       concurrency: opts.concurrency ?? DEFAULT_CEILING,
       // …but only as many Interactions in progress as the limiter allows requests now, not counting
-      // those asleep for a retry delay (they hold no slot): none waits for a slot, so a stop (80615)
-      // is seen before the next request of any of them.
+      // those asleep after a 429 (they hold no slot): none waits for a slot, so a stop (80615) is
+      // seen before the next request of any of them.
       room: () => limiter.room,
       onRoom: (grew) => limiter.onRoom(grew),
       visibleDays: opts.visibleDays,

@@ -49,7 +49,7 @@ export class AdaptiveLimiter implements RequestGate {
   private othersSeen = 0;
   /** Requests on the wire at the last success. */
   private lastGood = 1;
-  /** Requests waiting out a retry delay (e.g. a Retry-After): they hold no permit. */
+  /** Requests waiting out a retry delay after a 429 (e.g. a Retry-After): they hold no permit. */
   private restingCount = 0;
   private readonly roomListeners: (() => void)[] = [];
   throttled = 0;
@@ -71,8 +71,8 @@ export class AdaptiveLimiter implements RequestGate {
 
   /**
    * How much work may be in progress (purge's room: one request per Interaction at a time): the limit,
-   * plus the requests waiting out a retry delay. A request asleep for a Retry-After is not on the wire,
-   * so it does not keep another from being sent; the limit alone still bounds what is on the wire.
+   * plus the requests waiting out a retry delay after a 429. A request asleep for a Retry-After is not
+   * on the wire, so it does not keep another from being sent; the limit alone still bounds the wire.
    */
   get room(): number {
     return this.limitValue + this.restingCount;
