@@ -6,8 +6,13 @@ export const DEFAULT_CEILING = 100;
 export const START = 8;
 /** Growth is slow once the run has met the account's limit: one probe per this many × limit successes. */
 const PROBE_PERIOD = 4;
-/** …and never more often than every this many successes (an account that allows 1 request at a time). */
-const PROBE_MIN = 32;
+/**
+ * …and never more often than every this many successes (an account that allows 1 request at a time).
+ * Each probe costs a 429 and its retry backoff, during which that Interaction holds its place: at an
+ * account limit of 5, 64 (rather than 32) halves the 429s (1.6% in the simulation) and gains 2% of the
+ * limit, and a raised limit is still found within about 2 s at 50 ms.
+ */
+const PROBE_MIN = 64;
 
 /**
  * How many requests proxy-ix keeps on the wire. Going over the account's limit is answered 429 / 20429
