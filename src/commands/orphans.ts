@@ -1,5 +1,4 @@
 import { Command, Option } from "commander";
-import type { ClientHooks } from "../api/client.js";
 import { findOrphans, type Orphan } from "../audit/orphans.js";
 import { UsageError } from "../errors.js";
 import type { IOStreams } from "../io.js";
@@ -7,7 +6,7 @@ import { AdaptiveLimiter, DEFAULT_CEILING } from "../purge/adaptive-limiter.js";
 import { type Column, fieldColumn } from "../render/columns.js";
 import { createWriter, type OutputFormat } from "../render/writers.js";
 import { resolveServiceSid } from "../select/service.js";
-import { type CliContext, type Connection, connect, globalsOf } from "./context.js";
+import { type CliContext, type Connect, connector, globalsOf } from "./context.js";
 import { deleteOrphansCommandRun } from "./orphans-delete.js";
 import { addOutputOptions, chooseColumns, outputFormat, type RawOutput } from "./output-options.js";
 import { instantArg, integerArg } from "./parsers.js";
@@ -33,7 +32,7 @@ export interface OrphanDeletion {
 export interface OrphansOptions {
   io: IOStreams;
   /** Connects with the given gate (the adaptive limiter): credentials are checked here, before any request. */
-  connect(hooks: Omit<ClientHooks, "onRequest">): Promise<Connection>;
+  connect: Connect;
   since: Date;
   until: Date;
   pageSize: number;
@@ -122,7 +121,7 @@ Examples:
     const io = await context.io();
     const globals = globalsOf(cmd);
     const options = parseOrphansOptions(raw, io, globals.quiet === true);
-    return runF({ ...options, io, connect: (hooks) => connect(context, globals, hooks) });
+    return runF({ ...options, io, connect: connector(io, globals, context.env) });
   });
 }
 
