@@ -57,12 +57,3 @@ export function connector(io: IOStreams, globals: GlobalFlags, env: NodeJS.Proce
     return { client, config };
   };
 }
-
-/** `connector` and connect at once, for a command not yet split into parse and run (orphans). */
-export async function connect(
-  context: CliContext,
-  globals: GlobalFlags,
-  hooks: Omit<ClientHooks, "onRequest"> = {},
-): Promise<Connection> {
-  return connector(await context.io(), globals, context.env)(hooks);
-}

@@ -2,7 +2,6 @@ import { Command, Option } from "commander";
 import type { ApiClient } from "../api/client.js";
 import { deleteOrphans } from "../audit/delete-orphans.js";
 import type { Orphan } from "../audit/orphans.js";
-import type { GlobalFlags } from "../config.js";
 import { interactionsOf } from "../erase/interactions.js";
 import { last2, maskedNumber, maskNumberIn, parseParticipantNumber } from "../erase/participant-number.js";
 import { describeErasure, type ErasureReport, whatIsLeft } from "../erase/report.js";
@@ -12,29 +11,28 @@ import {
   findErasureScope,
   type ScopeProgress,
 } from "../erase/scope.js";
-import { ExitCode } from "../errors.js";
 import type { IOStreams } from "../io.js";
 import { DEFAULT_CEILING } from "../purge/adaptive-limiter.js";
 import { deleteSessions, describeSessionDeletion } from "../purge/delete-sessions.js";
 import type { ExportFile } from "../purge/export-file.js";
 import type { PurgeReport } from "../purge/outcomes.js";
 import { plural } from "../render/purge-summary.js";
-import { resolveServiceSid, type Selection } from "../scope.js";
-import { addCleanupOptions, outcomeOf, type RawCleanup, runCleanup } from "./cleanup.js";
+import type { Selection } from "../select/selection.js";
+import { resolveServiceSid } from "../select/service.js";
+import {
+  addCleanupOptions,
+  type CleanupOptions,
+  outcomeOf,
+  parseCleanupOptions,
+  type RawCleanup,
+  runCleanup,
+} from "./cleanup.js";
 import { type CliContext, globalsOf } from "./context.js";
 
 /** The flags of `erase`, parsed: the number (E.164, normalised) and the cleanup flags it shares with purge. */
-export interface EraseOptions {
-  context: CliContext;
-  globals: GlobalFlags;
+export interface EraseOptions extends CleanupOptions {
   /** E.164, e.g. +14155550123: personal data, never printed whole. */
   participant: string;
-  dryRun: boolean;
-  yes: boolean;
-  export: string | null;
-  /** A hard cap on requests in flight; null: adaptive. */
-  concurrency: number | null;
-  json: boolean;
 }
 
 type RawErase = Omit<RawCleanup, "includeResources"> & { participant: string };
@@ -69,17 +67,18 @@ Examples:
   // Erase always deletes what is under the Interactions: the option is accepted, and hidden.
   command.options.find((option) => option.long === "--include-resources")?.hideHelp();
   return command.action(async (raw: RawErase, cmd: Command) => {
-    const options: EraseOptions = {
-      context,
-      globals: globalsOf(cmd),
-      participant: parseParticipantNumber(raw.participant),
-      dryRun: raw.dryRun === true,
-      yes: raw.yes === true,
-      export: raw.export ?? null,
-      concurrency: raw.concurrency ?? null,
-      json: raw.json === true,
-    };
-    return runF(options);
+    // The number first: a bad one is refused before anything else is looked at or sent.
+    const participant = parseParticipantNumber(raw.participant);
+    // Every line the run writes to stderr passes through the mask: a --verbose request line carries the
+    // number in the v2010 list filters (To=, From=).
+    const io = masked(await context.io(), participant);
+    const cleanup = await parseCleanupOptions(
+      { ...raw, includeResources: true },
+      io,
+      globalsOf(cmd),
+      context.env,
+    );
+    return runF({ ...cleanup, participant });
   });
 }
 
@@ -88,26 +87,12 @@ const ANY_STATUS = "any" as const;
 
 export async function runErase(opts: EraseOptions): Promise<void> {
   const number = opts.participant;
-  // Every line this run writes to stderr passes through the mask: a --verbose request line carries the
-  // number in the v2010 list filters (To=, From=).
-  const io = masked(await opts.context.io(), number);
-  const context: CliContext = { ...opts.context, io: async () => io };
-  const quiet = opts.globals.quiet === true || opts.json;
+  const io = opts.io;
+  const quiet = opts.quiet || opts.json;
   let serviceSid = "";
   let scope: ErasureScope | null = null;
-  // Without --concurrency, purge's adaptive default (RawCleanup's concurrency is absent then too).
-  const raw = {
-    includeResources: true,
-    dryRun: opts.dryRun,
-    yes: opts.yes,
-    export: opts.export ?? undefined,
-    ...(opts.concurrency === null ? {} : { concurrency: opts.concurrency }),
-    json: opts.json,
-  } as RawCleanup;
   await runCleanup({
-    context,
-    globals: opts.globals,
-    raw,
+    options: opts,
     // Read by runCleanup after targets() has found the scope, when it asks for confirmation.
     get confirmNote() {
       return scope ? confirmNote(scope, number) : "";

@@ -1,10 +1,22 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CliContext } from "../../src/commands/context.js";
 import { type EraseOptions, eraseCommand } from "../../src/commands/erase.js";
+import { createTestIO } from "../../src/io.js";
+
+const ENV = {
+  TWILIO_ACCOUNT_SID: `AC${"1".padStart(32, "0")}`,
+  TWILIO_AUTH_TOKEN: "not-a-real-token",
+  // Nothing listens there: run is never called for real.
+  PROXY_IX_BASE_URL: "http://127.0.0.1:9",
+  TWILIO_CONFIG_DIR: join(tmpdir(), "proxy-ix-tests-no-twilio-cli"),
+};
 
 /** Flag parsing of `erase`, without a network: the runF spy gets the typed options. */
-function parse(args: string[]): Promise<EraseOptions> {
-  const context: CliContext = { env: {}, io: () => Promise.reject(new Error("no IO in a parsing test")) };
+function parse(args: string[], stdinTTY = false): Promise<EraseOptions> {
+  const { io } = createTestIO({ stdinTTY, stderrTTY: stdinTTY });
+  const context: CliContext = { env: ENV, io: async () => io };
   return new Promise((resolve, reject) => {
     const command = eraseCommand(context, async (opts) => resolve(opts)).exitOverride();
     command.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
@@ -25,7 +37,8 @@ describe("eraseCommand", () => {
     expect(opts).toMatchObject({
       participant: "+14155550300",
       dryRun: true,
-      yes: false,
+      confirm: false,
+      includeResources: true,
       export: null,
       concurrency: 8,
       json: true,
@@ -35,7 +48,7 @@ describe("eraseCommand", () => {
   it("defaults: no export, adaptive concurrency", async () => {
     const opts = await parse(["--participant", "+447700900123", "-y", "--export", "erased.ndjson"]);
     expect(opts).toMatchObject({
-      yes: true,
+      confirm: false,
       dryRun: false,
       export: "erased.ndjson",
       concurrency: null,
@@ -45,6 +58,11 @@ describe("eraseCommand", () => {
 
   it("refuses a number that is not E.164 before running anything", async () => {
     await expect(parse(["--participant", "415-555-0300"])).rejects.toThrow(/not an E\.164 phone number/);
+  });
+
+  it("asks on a terminal without --yes; refuses to run without one", async () => {
+    expect(await parse(["--participant", "+447700900123"], true)).toMatchObject({ confirm: true });
+    await expect(parse(["--participant", "+447700900123"])).rejects.toThrow(/pass --yes/);
   });
 
   it("hides --include-resources (always on) from the help", () => {
