@@ -204,7 +204,7 @@ describe("purge --delete-sessions", () => {
     expect(participants.length).toBeGreaterThan(0);
     const verified = await runCli(["verify", "--json", file], { env });
     const report = JSON.parse(verified.stdout);
-    expect(report.totals.session).toEqual({ checked: 1, gone: 1, remaining: 0, errors: 0 });
+    expect(report.totals.session).toEqual({ checked: 1, gone: 1, remaining: 0, not_visible: 0, errors: 0 });
     expect(report.totals.participant).toMatchObject({
       checked: participants.length,
       gone: participants.length,

@@ -445,7 +445,8 @@ describe("the engine and --visible-days", () => {
 
   it("a Message answering 20404 for an old Interaction: not visible, the Interaction kept and listed", async () => {
     const client = fakeClient({ [messageUrl(SM)]: gone() });
-    const report = await run(client, [old()]);
+    const oldTarget = old();
+    const report = await run(client, [oldTarget]);
     expect(client.deleted).toEqual([messageUrl(SM), callUrl(CA)]);
     expect(report.interactions).toMatchObject({ matched: 1, not_visible: 1, deleted: 0, already_gone: 0 });
     expect(report.resources).toMatchObject({ not_visible: 1, deleted: 1, already_gone: 0 });
@@ -455,7 +456,7 @@ describe("the engine and --visible-days", () => {
         interaction_sid: KI,
         session_sid: KC,
         resource_sid: SM,
-        interaction_date_created: old().interaction?.date_created,
+        interaction_date_created: oldTarget.interaction?.date_created,
       },
     ]);
   });
