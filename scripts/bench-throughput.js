@@ -2,7 +2,9 @@
 // The throughput section of `npm run bench` (issue #15's targets, docs/performance.md): proxy-ix with
 // its default settings against the emulator at an account's concurrency limit C with a realistic
 // latency. Efficiency = (requests answered without a 429 × latency ÷ C) ÷ wall time: 1 means the run kept
-// the account's limit busy from its first to its last request.
+// the account's limit busy from its first to its last request. Wall times include the CLI's start-up
+// ("start-up s": spawn to its first request). In a full run each purge and the list scenario are also
+// run with twilio-node (bench-twilio-node.js) on the same seed and faults.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_FAULTS } from "../dist/emulator/index.js";
@@ -108,10 +110,10 @@ async function purgeAt(bench, n, limit, latency) {
   } catch {
     // no report: the exit code says why
   }
-  const row = purgeRow(bench, "proxy-ix", n, limit, latency, result, failed);
+  const row = purgeRow(bench, n, limit, latency, result, failed);
   const share = requestsOf(bench.emulator).throttled / Number(row.requests);
-  bench.versus.push(row);
   if (!bench.quick) {
+    bench.versus.push(versusRow(row, "proxy-ix"));
     // Sequential costs C × the time proxy-ix takes: a smaller N (about 12 s of requests) gives the
     // same efficiency; "s per 1,000" compares the clients at any N.
     const sequentialN = Math.min(n, Math.round(4000 / latency));
@@ -123,8 +125,9 @@ async function purgeAt(bench, n, limit, latency) {
       const service = bench.env.PROXY_IX_SERVICE_SID ?? "";
       const other = await run(bench, ["purge", style, service, sid], TWILIO_NODE);
       const outcome = /** @type {{ failed?: number }} */ (parseJson(other.stdout) ?? {});
+      const failures = String(outcome.failed ?? "?");
       bench.versus.push(
-        purgeRow(bench, `twilio-node ${style}`, size, limit, latency, other, String(outcome.failed ?? "?")),
+        versusRow(purgeRow(bench, size, limit, latency, other, failures), `twilio-node ${style}`),
       );
     }
   }
@@ -145,8 +148,17 @@ function parseJson(text) {
 }
 
 /**
- * @param {Bench} bench
+ * A row of the side-by-side table: the same figures, and which client made them.
+ * @param {Row} row
  * @param {string} client
+ * @returns {Row}
+ */
+function versusRow(row, client) {
+  return { scenario: row.scenario ?? "", client, ...row };
+}
+
+/**
+ * @param {Bench} bench
  * @param {number} n
  * @param {number} limit
  * @param {number} latency
@@ -154,7 +166,7 @@ function parseJson(text) {
  * @param {string} failed
  * @returns {Row}
  */
-function purgeRow(bench, client, n, limit, latency, result, failed) {
+function purgeRow(bench, n, limit, latency, result, failed) {
   const requests = requestsOf(bench.emulator);
   const state = bench.emulator.state();
   const ideal = (requests.answered * latency) / 1000 / limit;
@@ -162,7 +174,6 @@ function purgeRow(bench, client, n, limit, latency, result, failed) {
   const orphans = state.orphans_by_kind;
   return {
     scenario: `purge C=${limit} latency ${latency} ms`,
-    client,
     N: n,
     requests: requests.total,
     "wall s": result.wall.toFixed(2),
@@ -284,12 +295,12 @@ async function listMany(bench) {
   const ideal = (pages * latency) / 1000 / limit;
   const { lines } = result;
   if (!bench.quick) {
-    bench.versus.push(listRow("proxy-ix", result, requests, ideal));
+    bench.versus.push(versusRow(listRow(result, requests, ideal), "proxy-ix"));
     for (const style of ["sequential", "unbounded"]) {
       reseed(bench, { sessions, interactions: perSession }, { latency, maxConcurrency: limit });
       const service = bench.env.PROXY_IX_SERVICE_SID ?? "";
       const other = await run(bench, ["list", style, service], TWILIO_NODE);
-      bench.versus.push(listRow(`twilio-node ${style}`, other, requestsOf(bench.emulator), ideal));
+      bench.versus.push(versusRow(listRow(other, requestsOf(bench.emulator), ideal), `twilio-node ${style}`));
     }
   }
   return {
@@ -306,16 +317,14 @@ async function listMany(bench) {
 }
 
 /**
- * @param {string} client
  * @param {{ wall: number, lines: number, firstRequest: number }} result
  * @param {{ total: number, throttled: number }} requests
  * @param {number} ideal
  * @returns {Row}
  */
-function listRow(client, result, requests, ideal) {
+function listRow(result, requests, ideal) {
   return {
     scenario: "list --all-sessions, 200 Sessions × 5, C=25, latency 100 ms",
-    client,
     requests: requests.total,
     "wall s": result.wall.toFixed(2),
     "start-up s": result.firstRequest.toFixed(2),

@@ -2,12 +2,18 @@
 // @ts-check
 // `npm run bench`: measures proxy-ix as users run it — the real CLI in a child process against the
 // bundled emulator on loopback — and prints figures (docs/performance.md). It asserts nothing: shared
-// machines are noisy, so targets are read off the table, not enforced in tests.
+// machines are noisy, so targets are read off the table, not enforced in tests. The throughput section
+// (bench-throughput.js) also runs the same jobs with twilio-node (bench-twilio-node.js), sequential and
+// unbounded with autoRetry, on the same seed and faults, and prints them side by side.
 //
-//   npm run bench                 everything (about 5 minutes on 2 cores)
+//   npm run bench                 everything (about 15 minutes on 2 cores: C = 1 at N = 2,000 alone
+//                                 takes 4, twilio-node's runs 3)
 //   PATH=/path/to/node24/bin:$PATH npm run bench      the same on another node (it runs the CLI on its own node)
-//   npm run bench -- --quick      smaller N, no 100,000 runs, no sequential baseline
+//   npm run bench -- --quick      smaller N, no 100,000 runs, no twilio-node (about 2 minutes)
 //   npm run bench -- --only=startup    (or --only=throughput, --only=memory) one section
+//   npm run bench -- --only=throughput --scenario=purge-5,list-many    some throughput scenarios
+//                                 (purge-1, purge-5, purge-25, purge-100, changing, list-many,
+//                                 skip-young, cpu)
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import module from "node:module";
