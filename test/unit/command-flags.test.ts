@@ -14,6 +14,7 @@ import { sessionsCommand } from "../../src/commands/sessions.js";
 import { verifyCommand } from "../../src/commands/verify.js";
 import { UsageError } from "../../src/errors.js";
 import { createTestIO, type TestIOOptions } from "../../src/io.js";
+import { FLAGS_ENV as ENV } from "../helpers/flags-env.js";
 
 /**
  * Flag parsing, through each command's constructor with a `runF` spy in place of its run: the typed
@@ -22,13 +23,6 @@ import { createTestIO, type TestIOOptions } from "../../src/io.js";
  */
 
 const sid = (prefix: string, n: number) => `${prefix}${n.toString(16).padStart(32, "0")}`;
-const ENV = {
-  TWILIO_ACCOUNT_SID: sid("AC", 1),
-  TWILIO_AUTH_TOKEN: "not-a-real-token",
-  PROXY_IX_BASE_URL: "http://127.0.0.1:9",
-  // Never a developer's twilio-cli profile.
-  TWILIO_CONFIG_DIR: join(tmpdir(), "proxy-ix-tests-no-twilio-cli"),
-};
 
 type Factory<O> = (context: CliContext, runF: (opts: O) => Promise<void>) => Command;
 

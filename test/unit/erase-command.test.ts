@@ -1,17 +1,8 @@
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CliContext } from "../../src/commands/context.js";
 import { type EraseOptions, eraseCommand } from "../../src/commands/erase.js";
 import { createTestIO } from "../../src/io.js";
-
-const ENV = {
-  TWILIO_ACCOUNT_SID: `AC${"1".padStart(32, "0")}`,
-  TWILIO_AUTH_TOKEN: "not-a-real-token",
-  // Nothing listens there: run is never called for real.
-  PROXY_IX_BASE_URL: "http://127.0.0.1:9",
-  TWILIO_CONFIG_DIR: join(tmpdir(), "proxy-ix-tests-no-twilio-cli"),
-};
+import { FLAGS_ENV as ENV } from "../helpers/flags-env.js";
 
 /** Flag parsing of `erase`, without a network: the runF spy gets the typed options. */
 function parse(args: string[], stdinTTY = false): Promise<EraseOptions> {

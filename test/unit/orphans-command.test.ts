@@ -1,17 +1,17 @@
-import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { type OrphansOptions, orphansCommand } from "../../src/commands/orphans.js";
 import { UsageError } from "../../src/errors.js";
-import { createIO } from "../../src/io.js";
+import { createTestIO } from "../../src/io.js";
+import { FLAGS_ENV as ENV } from "../helpers/flags-env.js";
 
 /**
  * The command's flags turned into OrphansOptions (gh's anatomy): a `runF` spy stands in for the run,
  * so these checks send nothing. What the run does is tested end to end (test/e2e/orphans*.test.ts).
  */
 async function parse(args: string[]): Promise<OrphansOptions | UsageError> {
-  const io = await createIO({ stdout: new PassThrough(), stderr: new PassThrough(), env: {} });
+  const { io } = createTestIO();
   let got: OrphansOptions | undefined;
-  const command = orphansCommand({ io: async () => io, env: {} }, async (opts) => {
+  const command = orphansCommand({ io: async () => io, env: ENV }, async (opts) => {
     got = opts;
   });
   command.exitOverride();
