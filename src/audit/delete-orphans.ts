@@ -8,8 +8,8 @@
  * adaptive limiter). Workers pull from the (streamed) list, so memory stays flat.
  */
 import type { ApiClient } from "../api/client.js";
-import { isGone } from "../api/identity.js";
-import { describeError, TwilioApiError } from "../errors.js";
+import { describeError } from "../errors.js";
+import { type DeleteFailure, deleteAndRead, failureOf } from "../purge/delete-answer.js";
 import { discoverChildren, RunHalted } from "../purge/discover.js";
 import type { ExportFile } from "../purge/export-file.js";
 import { orphanLine } from "../purge/export-line.js";
@@ -28,8 +28,6 @@ import {
 import type { Orphan } from "./orphans.js";
 
 /** Twilio error codes that change what the run does (https://www.twilio.com/docs/api/errors). */
-const NOT_FINALIZED = 20009; // message still sending / call in progress: retry in a later run
-const LEGAL_HOLD = 80615; // account on legal hold: nothing can be deleted, never retry
 
 type Counts<K extends string> = Record<K, number>;
 
@@ -213,7 +211,7 @@ export async function deleteOrphans(
       } else {
         // E.g. the export line could not be written: nothing of this orphan was deleted.
         report.orphans.failed++;
-        recordFailure(orphan.sid, orphan.sid, error);
+        recordFailure(orphan.sid, orphan.sid, failureOf(error));
         stop("error", describeError(error));
       }
     }
@@ -228,7 +226,11 @@ export async function deleteOrphans(
     // The SID goes into a DELETE URL: one that is not a well-formed SID of its kind is never used.
     if (collection !== expected) {
       count(orphan.kind, "failed");
-      recordFailure(orphan.sid, orphan.sid, new Error("the server listed a malformed SID: not deleted"));
+      recordFailure(
+        orphan.sid,
+        orphan.sid,
+        failureOf(new Error("the server listed a malformed SID: not deleted")),
+      );
       return "failed";
     }
     const root: ResourceNode = {
@@ -270,7 +272,7 @@ export async function deleteOrphans(
   ): Promise<ResourceOutcome> {
     if (unreadable.has(node)) {
       count(node.kind, "failed");
-      recordFailure(orphanSid, node.sid, unreadable.get(node));
+      recordFailure(orphanSid, node.sid, failureOf(unreadable.get(node)));
       return "failed";
     }
     const underKind = childKind(node.kind);
@@ -293,17 +295,18 @@ export async function deleteOrphans(
 
   /** One DELETE: Twilio's answer decides the outcome. */
   async function deleteOne(orphanSid: string, node: ResourceNode): Promise<ResourceOutcome> {
-    try {
-      await client.delete(node.url);
-      return "deleted";
-    } catch (error) {
-      if (isGone(error)) return "already_gone";
-      if (error instanceof TwilioApiError && error.code === NOT_FINALIZED) {
-        list("deferred", { orphan_sid: orphanSid, resource_sid: node.sid, code: NOT_FINALIZED });
+    const answer = await deleteAndRead(client, node.url);
+    switch (answer.outcome) {
+      case "deleted":
+        return "deleted";
+      case "gone":
+        return "already_gone";
+      case "deferred":
+        list("deferred", { orphan_sid: orphanSid, resource_sid: node.sid, code: answer.code });
         return "deferred";
-      }
-      recordFailure(orphanSid, node.sid, error);
-      return "failed";
+      case "failed":
+        recordFailure(orphanSid, node.sid, answer.failure);
+        return "failed";
     }
   }
 
@@ -312,19 +315,10 @@ export async function deleteOrphans(
     report.resources_by_kind[REPORT_KINDS[kind]][outcome]++;
   }
 
-  function recordFailure(orphanSid: string, resourceSid: string, error: unknown): void {
-    const api = error instanceof TwilioApiError ? error : null;
-    list("failures", {
-      orphan_sid: orphanSid,
-      resource_sid: resourceSid,
-      status: api?.status ?? null,
-      code: api?.code ?? null,
-      message: api ? api.message : describeError(error),
-    });
-    if (api?.code === LEGAL_HOLD)
-      stop("legal_hold", `the account is on legal hold (Twilio error ${LEGAL_HOLD}): nothing can be deleted`);
-    else if (api && (api.status === 401 || api.status === 403))
-      stop("auth", `authentication refused: ${api.message}`);
+  function recordFailure(orphanSid: string, resourceSid: string, failure: DeleteFailure): void {
+    const { stop: stopsRun, ...listed } = failure;
+    list("failures", { orphan_sid: orphanSid, resource_sid: resourceSid, ...listed });
+    if (stopsRun) stop(stopsRun.reason, stopsRun.message);
   }
 
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, () => worker()));

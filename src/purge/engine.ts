@@ -1,6 +1,6 @@
 import type { ApiClient } from "../api/client.js";
-import { isGone } from "../api/identity.js";
-import { describeError, TwilioApiError } from "../errors.js";
+import { describeError } from "../errors.js";
+import { type DeleteFailure, deleteAndRead, failureOf } from "./delete-answer.js";
 import { discoverChildren, RunHalted } from "./discover.js";
 import type { ExportFile } from "./export-file.js";
 import { interactionLine } from "./export-line.js";
@@ -74,8 +74,6 @@ interface Owner {
 }
 
 /** Twilio error codes that change what the run does (https://www.twilio.com/docs/api/errors). */
-const NOT_FINALIZED = 20009; // message still sending / call in progress: retry in a later run
-const LEGAL_HOLD = 80615; // account on legal hold: nothing can be deleted, never retry
 
 /**
  * The delete engine shared by `delete` and `purge`: a pool of workers pulling from the (streamed) list,
@@ -197,7 +195,7 @@ export async function runPurge(
         // E.g. the export file could not be written: this Interaction was not touched (its line
         // comes before any DELETE); stop starting new ones, and still report what was done.
         report.interactions.failed++;
-        recordFailure(target.sid, null, error);
+        recordFailure(target.sid, null, failureOf(error));
         stop("error", describeError(error));
       }
     }
@@ -215,7 +213,7 @@ export async function runPurge(
     }
     if (plan.verdict === "invalid") {
       report.interactions.failed++;
-      recordFailure(target.sid, null, new Error(plan.reason ?? "invalid"));
+      recordFailure(target.sid, null, failureOf(new Error(plan.reason ?? "invalid")));
       return;
     }
     if (plan.reason !== null) {
@@ -293,7 +291,7 @@ export async function runPurge(
     const interactionSid = owner.sid;
     if (unreadable.has(node)) {
       count(node.kind, "failed");
-      recordFailure(interactionSid, node.sid, unreadable.get(node));
+      recordFailure(interactionSid, node.sid, failureOf(unreadable.get(node)));
       return "failed";
     }
     const underKind = childKind(node.kind);
@@ -333,12 +331,12 @@ export async function runPurge(
       if (kind === null) report.interactions[outcome]++;
       else count(kind, outcome);
     };
-    try {
-      await client.delete(step.url);
-      tally("deleted");
-      return "deleted";
-    } catch (error) {
-      if (isGone(error)) {
+    const answer = await deleteAndRead(client, step.url);
+    switch (answer.outcome) {
+      case "deleted":
+        tally("deleted");
+        return "deleted";
+      case "gone": {
         // The Interaction itself is a Proxy resource: its 20404 always means gone. A resource's depends
         // on the Interaction's age (plan.ts, missingOutcome).
         const outcome = resourceSid === null ? "already_gone" : owner.missing;
@@ -352,34 +350,25 @@ export async function runPurge(
         }
         return outcome;
       }
-      if (error instanceof TwilioApiError && error.code === NOT_FINALIZED) {
+      case "deferred":
         tally("deferred");
         listEntry("deferred", {
           interaction_sid: interactionSid,
           resource_sid: resourceSid ?? interactionSid,
-          code: NOT_FINALIZED,
+          code: answer.code,
         });
         return "deferred";
-      }
-      tally("failed");
-      recordFailure(interactionSid, resourceSid, error);
-      return "failed";
+      case "failed":
+        tally("failed");
+        recordFailure(interactionSid, resourceSid, answer.failure);
+        return "failed";
     }
   }
 
-  function recordFailure(interactionSid: string, resourceSid: string | null, error: unknown): void {
-    const api = error instanceof TwilioApiError ? error : null;
-    listEntry("failures", {
-      interaction_sid: interactionSid,
-      resource_sid: resourceSid,
-      status: api?.status ?? null,
-      code: api?.code ?? null,
-      message: api ? api.message : describeError(error),
-    });
-    if (api?.code === LEGAL_HOLD)
-      stop("legal_hold", `the account is on legal hold (Twilio error ${LEGAL_HOLD}): nothing can be deleted`);
-    else if (api && (api.status === 401 || api.status === 403))
-      stop("auth", `authentication refused: ${api.message}`);
+  function recordFailure(interactionSid: string, resourceSid: string | null, failure: DeleteFailure): void {
+    const { stop: stopsRun, ...listed } = failure;
+    listEntry("failures", { interaction_sid: interactionSid, resource_sid: resourceSid, ...listed });
+    if (stopsRun) stop(stopsRun.reason, stopsRun.message);
   }
 
   const workers = Array.from({ length: Math.max(1, options.concurrency) }, () => worker());
