@@ -1,17 +1,7 @@
 import type { OrphanDeletionReport } from "../audit/delete-orphans.js";
 import type { IOStreams } from "../io.js";
-import { plural } from "./purge-summary.js";
+import { KIND_LABELS, LISTED_LINES, plural } from "./purge-summary.js";
 import { terminalText } from "./terminal-text.js";
-
-const LISTED_LINES = 20;
-
-const KIND_LABELS = [
-  ["messages", "Messages"],
-  ["media", "Media"],
-  ["calls", "Calls"],
-  ["recordings", "Recordings"],
-  ["transcriptions", "Transcriptions"],
-] as const;
 
 /** The human summary of `orphans --delete` (stderr). The `--json` report is the report itself. */
 export function renderOrphanDeletionSummary(

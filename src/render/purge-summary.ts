@@ -2,9 +2,11 @@ import type { IOStreams } from "../io.js";
 import type { PurgeReport } from "../purge/outcomes.js";
 import { terminalText } from "./terminal-text.js";
 
-const LISTED_LINES = 20;
+/** How many failures, deferrals… a summary lists before "and N more". */
+export const LISTED_LINES = 20;
 
-const KIND_LABELS = [
+/** The resource kinds of a report, in the order a summary names them. */
+export const KIND_LABELS = [
   ["messages", "Messages"],
   ["media", "Media"],
   ["calls", "Calls"],
