@@ -91,6 +91,12 @@ export async function runErase(opts: EraseOptions): Promise<void> {
   const quiet = opts.quiet || opts.json;
   let serviceSid = "";
   let scope: ErasureScope | null = null;
+  // An error's text may quote the number (Twilio's 400 for a list filter names the value it refused):
+  // masked as every other line of the run, before cli.ts prints it.
+  const masking = (error: unknown) => {
+    if (error instanceof Error) error.message = maskNumberIn(error.message, number);
+    throw error;
+  };
   await runCleanup({
     options: opts,
     // Read by runCleanup after targets() has found the scope, when it asks for confirmation.
@@ -125,7 +131,7 @@ export async function runErase(opts: EraseOptions): Promise<void> {
         ...describeErasure(erasure, number),
       ];
     },
-  });
+  }).catch(masking);
 }
 
 function erasureOf(report: PurgeReport): ErasureReport | undefined {

@@ -40,5 +40,7 @@ export function maskedNumber(number: string): string {
 export function maskNumberIn(text: string, number: string): string {
   const digits = number.slice(1);
   const shown = maskedNumber(number);
-  return text.replace(new RegExp(`(?:\\+|%2B)${digits}(?!\\d)`, "gi"), shown);
+  // With its "+" (or %2B in a URL), or without it as a word of its own: a server's error text may quote
+  // the number either way. Digits inside a longer token (a SID, a longer number) are left alone.
+  return text.replace(new RegExp(`(?:\\+|%2B|(?<![0-9A-Za-z]))${digits}(?!\\d)`, "gi"), shown);
 }

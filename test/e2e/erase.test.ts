@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RETURNING_CUSTOMER } from "../../src/emulator/index.js";
 import { lines, runCli } from "../helpers/cli.js";
 import { apiGet, type Emulator, emulator, envFor, reseed, stateOf } from "../helpers/emulator.js";
-import { STUB_ACCOUNT, STUB_SERVICE, type StubAnswer, sidOf, stubTwilio } from "../helpers/stub-twilio.js";
+import {
+  STUB_ACCOUNT,
+  STUB_SERVICE,
+  type StubAnswer,
+  sidOf,
+  stubTwilio,
+  twilioError,
+} from "../helpers/stub-twilio.js";
 
 /**
  * Issue 13, item 3: `erase --participant`. The emulator's `returningCustomer` puts one number in the
@@ -447,6 +454,42 @@ describe("erase: a Session found through the number's Messages/Calls only", () =
       const deletes = stub.requests.filter((r) => r.method === "DELETE").map((r) => r.path);
       expect(deletes).toContain(`/v1/Services/${STUB_SERVICE}/Sessions/${sidOf("KC", 2)}`);
       expect(deletes.some((path) => path.includes(sidOf("KC", 1)))).toBe(false);
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it("a server error that quotes the number is shown with the number masked", async () => {
+    // Twilio's 400 for a list filter names the value it refused; the error line must not carry the number.
+    const stub = await stubTwilio(1, 1);
+    stub.script({
+      path: /\/PhoneNumbers$/,
+      answer: {
+        status: 200,
+        body: {
+          phone_numbers: [{ sid: sidOf("PN", 1), phone_number: "+15550000001" }],
+          meta: {
+            key: "phone_numbers",
+            next_page_url: null,
+            page: 0,
+            page_size: 50,
+            url: "",
+            first_page_url: "",
+          },
+        },
+      },
+    });
+    stub.script({
+      path: /\/Messages\.json$/,
+      answer: twilioError(400, 21211, `Invalid 'To' Phone Number: ${N}`),
+    });
+    try {
+      const result = await runCli(["erase", "--participant", N, "--yes"], { env: stub.env() });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("21211");
+      expect(result.stderr).toContain(`+…${N.slice(-2)}`);
+      expect(result.stderr).not.toContain(N.slice(1));
+      expect(stub.requests.filter((r) => r.method === "DELETE")).toEqual([]);
     } finally {
       await stub.close();
     }

@@ -51,5 +51,6 @@ describe("masking", () => {
     );
     expect(maskNumberIn("from +14155550300 to %2b14155550300", n)).toBe("from +…00 to +…00");
     expect(maskNumberIn("+141555503001 KC14155550300", n)).toBe("+141555503001 KC14155550300");
+    expect(maskNumberIn("Invalid 'To' Phone Number: 14155550300", n)).toBe("Invalid 'To' Phone Number: +…00");
   });
 });
