@@ -25,6 +25,7 @@ import {
   resourceCollection,
   resourceUrl,
 } from "../purge/plan.js";
+import { Room } from "../purge/room.js";
 import type { Orphan } from "./orphans.js";
 
 /** Twilio error codes that change what the run does (https://www.twilio.com/docs/api/errors). */
@@ -150,31 +151,15 @@ export async function deleteOrphans(
   };
 
   // Orphans in progress, and the workers waiting for room (as in the purge engine).
-  const room = options.room ?? (() => Number.POSITIVE_INFINITY);
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  const enter = (): Promise<void> => {
-    if (active < room()) {
-      active++;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => waiting.push(resolve));
-  };
-  const leave = () => {
-    active--;
-    while (waiting.length > 0 && active < room()) {
-      active++;
-      waiting.shift()?.();
-    }
-  };
+  const room = new Room(() => options.room?.() ?? Number.POSITIVE_INFINITY);
 
   async function worker(): Promise<void> {
     while (!halted()) {
-      await enter();
+      await room.enter();
       try {
         if (!(await takeOne())) return;
       } finally {
-        leave();
+        room.leave();
       }
     }
   }

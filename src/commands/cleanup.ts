@@ -14,7 +14,6 @@ import {
   emptyTotals,
   type PurgeTarget,
   planDeletion,
-  VISIBLE_DAYS_RANGE,
 } from "../purge/plan.js";
 import { DEFAULT_INTERACTION_COLUMNS, INTERACTION_COLUMNS } from "../render/interaction-columns.js";
 import { ProgressLine, purgeProgressLine, readProgressLine } from "../render/progress.js";
@@ -25,7 +24,7 @@ import { withRunMetadata } from "../run-metadata.js";
 import type { IncompleteSession } from "../select/interactions.js";
 import type { ReadProgress } from "../select/sessions.js";
 import { type Connect, connector } from "./context.js";
-import { integerArg } from "./parsers.js";
+import { concurrencyOption, visibleDaysOption } from "./shared-options.js";
 
 /** The flags `delete` and `purge` share: one engine, one set of safety rules, one report. */
 export function addCleanupOptions(command: Command): Command {
@@ -42,19 +41,11 @@ export function addCleanupOptions(command: Command): Command {
         "append a line per Interaction (SIDs, kinds, dates; no personal data) to this NDJSON file before deleting it (mode 0600)",
       ),
     )
+    .addOption(concurrencyOption())
     .addOption(
-      new Option(
-        "--concurrency <n>",
-        `a hard cap on requests in flight (default: adaptive, up to ${DEFAULT_CEILING})`,
-      ).argParser(integerArg(1, 256)),
-    )
-    .addOption(
-      new Option(
-        "--visible-days <n>",
+      visibleDaysOption(
         "a linked Message/Call answering 404 for an Interaction older than this is counted not_visible (it may be archived) and the Interaction kept",
-      )
-        .argParser(integerArg(...VISIBLE_DAYS_RANGE))
-        .default(DEFAULT_VISIBLE_DAYS),
+      ),
     )
     .option("--json", "print the report as one JSON object on stdout");
 }

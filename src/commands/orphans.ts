@@ -2,7 +2,7 @@ import { Command, Option } from "commander";
 import { findOrphans, type Orphan } from "../audit/orphans.js";
 import { UsageError } from "../errors.js";
 import type { IOStreams } from "../io.js";
-import { AdaptiveLimiter, DEFAULT_CEILING } from "../purge/adaptive-limiter.js";
+import { AdaptiveLimiter } from "../purge/adaptive-limiter.js";
 import { type Column, fieldColumn } from "../render/columns.js";
 import { createWriter, type OutputFormat } from "../render/writers.js";
 import { resolveServiceSid } from "../select/service.js";
@@ -10,6 +10,7 @@ import { type CliContext, type Connect, connector, globalsOf } from "./context.j
 import { deleteOrphansCommandRun } from "./orphans-delete.js";
 import { addOutputOptions, chooseColumns, outputFormat, type RawOutput } from "./output-options.js";
 import { instantArg, integerArg } from "./parsers.js";
+import { concurrencyOption } from "./shared-options.js";
 
 /** Twilio keeps Messages and Calls 13 months by default: a little more than that, so none is missed. */
 export const DEFAULT_WINDOW_DAYS = 395;
@@ -76,12 +77,7 @@ export function orphansCommand(context: CliContext, runF = runOrphans): Command 
         "with --delete: append a line per orphan (SIDs, kinds, dates; no numbers, no bodies) to this NDJSON file before deleting it (mode 0600)",
       ),
     )
-    .addOption(
-      new Option(
-        "--concurrency <n>",
-        `with --delete: a hard cap on requests in flight (default: adaptive, up to ${DEFAULT_CEILING})`,
-      ).argParser(integerArg(1, 256)),
-    )
+    .addOption(concurrencyOption("with --delete: "))
     .addHelpText(
       "after",
       `

@@ -1,9 +1,9 @@
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import type { GlobalFlags } from "../config.js";
 import { SilentExit } from "../errors.js";
 import type { IOStreams } from "../io.js";
 import { AdaptiveLimiter, DEFAULT_CEILING } from "../purge/adaptive-limiter.js";
-import { DEFAULT_VISIBLE_DAYS, VISIBLE_DAYS_RANGE } from "../purge/plan.js";
+import { DEFAULT_VISIBLE_DAYS } from "../purge/plan.js";
 import { plural } from "../render/purge-summary.js";
 import { createVerifyOutput, verifySummaryLines } from "../render/verify-output.js";
 import { withRunMetadata } from "../run-metadata.js";
@@ -11,7 +11,7 @@ import { runChecks } from "../verify/check.js";
 import { readExportFiles } from "../verify/export-lines.js";
 import { summaryOf } from "../verify/summary.js";
 import { type CliContext, type Connect, connector, globalsOf } from "./context.js";
-import { integerArg } from "./parsers.js";
+import { concurrencyOption, visibleDaysOption } from "./shared-options.js";
 
 interface RawVerify {
   json?: boolean;
@@ -39,19 +39,11 @@ export function verifyCommand(context: CliContext, runF = runVerify): Command {
       "Check that everything an --export file lists (Interactions, Messages, Calls, Media, Recordings, Transcriptions, Sessions, Participants) is gone",
     )
     .argument("<file...>", "export files (v2 lines, and v1 lines of older proxy-ix)")
+    .addOption(concurrencyOption())
     .addOption(
-      new Option(
-        "--concurrency <n>",
-        `a hard cap on requests in flight (default: adaptive, up to ${DEFAULT_CEILING})`,
-      ).argParser(integerArg(1, 256)),
-    )
-    .addOption(
-      new Option(
-        "--visible-days <n>",
+      visibleDaysOption(
         "a Message/Call (or what is under one) answering 404 for an Interaction older than this may be archived: not visible, not proved gone",
-      )
-        .argParser(integerArg(...VISIBLE_DAYS_RANGE))
-        .default(DEFAULT_VISIBLE_DAYS),
+      ),
     )
     .option("--json", "print the result as one JSON object on stdout")
     .addHelpText(

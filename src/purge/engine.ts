@@ -33,6 +33,7 @@ import {
   type Visibility,
   wouldDelete,
 } from "./plan.js";
+import { Room } from "./room.js";
 
 export type { PurgeTarget };
 
@@ -115,27 +116,8 @@ export async function runPurge(
   };
 
   // Interactions in progress (a worker waiting on the list counts), and the workers waiting for room.
-  const room = options.room ?? (() => Number.POSITIVE_INFINITY);
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  const enter = (): Promise<void> => {
-    if (active < room()) {
-      active++;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => waiting.push(resolve));
-  };
-  const admit = () => {
-    while (waiting.length > 0 && active < room()) {
-      active++;
-      waiting.shift()?.();
-    }
-  };
-  const leave = () => {
-    active--;
-    admit();
-  };
-  options.onRoom?.(admit);
+  const room = new Room(() => options.room?.() ?? Number.POSITIVE_INFINITY);
+  options.onRoom?.(() => room.admit());
   const halted = () => stopReason !== null;
   /**
    * Called before every request: after a legal hold (80615) or refused credentials, nothing more is
@@ -149,11 +131,11 @@ export async function runPurge(
 
   async function worker(): Promise<void> {
     while (!halted() && !options.stop.aborted) {
-      await enter();
+      await room.enter();
       try {
         if (!(await takeOne())) return;
       } finally {
-        leave();
+        room.leave();
       }
     }
   }

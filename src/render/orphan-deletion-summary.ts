@@ -1,6 +1,6 @@
 import type { OrphanDeletionReport } from "../audit/delete-orphans.js";
 import type { IOStreams } from "../io.js";
-import { KIND_LABELS, LISTED_LINES, plural } from "./purge-summary.js";
+import { KIND_LABELS, plural, section } from "./purge-summary.js";
 import { terminalText } from "./terminal-text.js";
 
 /** The human summary of `orphans --delete` (stderr). The `--json` report is the report itself. */
@@ -65,13 +65,4 @@ export function renderOrphanDeletionSummary(
     report.omitted.failures,
   );
   return `${lines.join("\n")}\n`;
-}
-
-function section(lines: string[], title: string, entries: string[], omitted: number): void {
-  if (entries.length === 0) return;
-  lines.push(`${title}:`);
-  // Entries hold server text (SIDs, Twilio's messages): made inert before a terminal sees them.
-  for (const entry of entries.slice(0, LISTED_LINES)) lines.push(`  ${terminalText(entry)}`);
-  const more = entries.length - LISTED_LINES + omitted;
-  if (more > 0) lines.push(`  … and ${more.toLocaleString("en-US")} more (all counted; see --json)`);
 }

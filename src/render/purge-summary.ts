@@ -3,7 +3,7 @@ import type { PurgeReport } from "../purge/outcomes.js";
 import { terminalText } from "./terminal-text.js";
 
 /** How many failures, deferrals… a summary lists before "and N more". */
-export const LISTED_LINES = 20;
+const LISTED_LINES = 20;
 
 /** The resource kinds of a report, in the order a summary names them. */
 export const KIND_LABELS = [
@@ -118,7 +118,8 @@ function colourFailed(io: IOStreams, count: number): string {
   return count > 0 ? io.style.red(text) : text;
 }
 
-function section(lines: string[], title: string, entries: string[], omitted: number): void {
+/** A titled list of a summary: the first LISTED_LINES entries, then how many more there are. */
+export function section(lines: string[], title: string, entries: string[], omitted: number): void {
   if (entries.length === 0) return;
   lines.push(`${title}:`);
   // Entries hold server text (SIDs, Twilio's messages): made inert before a terminal sees them.
